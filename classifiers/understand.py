@@ -1,0 +1,33 @@
+"""One call from raw article text to everything the review queue stores about it."""
+from __future__ import annotations
+
+from .language import detect_language
+from .model import Prediction
+from .registry import LoadedModel, Registry
+
+
+class Understander:
+    """Holds a loaded model; `understand` is safe to call for every crawled article."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+
+    @classmethod
+    def from_registry(cls, registry: Registry | None = None, version: str | None = None) -> "Understander":
+        return cls((registry or Registry()).load(version))
+
+    @property
+    def version(self) -> str:
+        return self.loaded.version
+
+    def understand_many(self, docs: list[tuple[str, str]]) -> list[Prediction]:
+        """docs: (title, text) pairs. Returns one Prediction each, with language and model version."""
+        texts = [f"{title}\n{text}".strip() for title, text in docs]
+        predictions = self.loaded.model.predict(texts)
+        for pred, text in zip(predictions, texts):
+            pred.lang = detect_language(text)
+            pred.model_version = self.version
+        return predictions
+
+    def understand(self, title: str, text: str) -> Prediction:
+        return self.understand_many([(title, text)])[0]

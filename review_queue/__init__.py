@@ -1,0 +1,1 @@
+"""The review queue: one storage layer over SQLite that owns every table."""

@@ -1,0 +1,28 @@
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+# The CLI runs as a subprocess in some tests: make it use this checkout and no user config.
+os.environ.pop("SOZWATCH_DB", None)
+os.environ.pop("SOZWATCH_MODELS_DIR", None)
+
+
+def sozwatch_cmd() -> list[str]:
+    return [sys.executable, "-m", "sozwatch.cli"]
+
+
+@pytest.fixture
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "queue.db"

@@ -1,0 +1,50 @@
+import sqlite3
+
+from classifiers.model import Prediction
+from review_queue.migrations import MIGRATIONS
+from review_queue.store import Store
+
+ARTICLE = {"url": "http://127.0.0.1/a.html", "source": "demo", "title": "Журналиста задержали",
+           "text": "Журналиста задержали в Уральске. " * 20, "lang": "ru"}
+
+
+def prediction(candidate=True, categories=("A.detention",), version="test-1"):
+    return Prediction(relevance=0.9 if candidate else 0.1, is_candidate=candidate,
+                      scores={"A.detention": 0.8}, categories=list(categories), model_version=version)
+
+
+def test_same_url_or_same_text_is_stored_once(db_path):
+    store = Store(db_path)
+    first = store.add_article(ARTICLE)
+    again = store.add_article(ARTICLE)
+    syndicated = store.add_article({**ARTICLE, "url": "http://127.0.0.1/copy.html"})
+    assert first.created and not again.created and not syndicated.created
+    assert again.id == first.id == syndicated.id
+    assert store.db["articles"].count == 1
+
+
+def test_candidates_are_queued_and_others_are_not(db_path):
+    store = Store(db_path)
+    flagged = store.add_article(ARTICLE).id
+    ordinary = store.add_article({**ARTICLE, "url": "http://127.0.0.1/b.html", "text": "Погода в Астане. " * 30}).id
+    store.add_prediction(flagged, prediction())
+    store.add_prediction(ordinary, prediction(candidate=False, categories=()))
+    items = store.list_items()
+    assert [item["article_id"] for item in items] == [flagged]
+    assert items[0]["categories"] == ["A.detention"] and items[0]["model_version"] == "test-1"
+
+
+def test_queue_filters_by_category_and_language(db_path):
+    store = Store(db_path)
+    article_id = store.add_article(ARTICLE).id
+    store.add_prediction(article_id, prediction())
+    assert store.list_items(category="A.detention", lang="ru")
+    assert not store.list_items(category="B.cyberattack")
+    assert not store.list_items(lang="kk")
+
+
+def test_reopening_a_database_applies_no_migration_twice(db_path):
+    Store(db_path).close()
+    Store(db_path).close()
+    applied = sqlite3.connect(db_path).execute("SELECT name FROM _migrations").fetchall()
+    assert [name for (name,) in applied] == [m.__name__ for m in MIGRATIONS]
