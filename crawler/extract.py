@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import trafilatura
@@ -15,7 +16,20 @@ from w3lib.encoding import html_body_declared_encoding
 
 MIN_TEXT_CHARS = 200          # shorter "articles" are teasers, captions or error pages
 MIN_HEADLINE_LINKS = 6       # other pages' headlines quoted in the "main text": a listing
-MAX_TEASER_SHARE = 0.5        # or most of its lines are snippets beside links: a listing
+MIN_TEASER_SHARE = 0.5        # or half its paragraphs are snippets beside links: a listing
+SUBSTANTIVE_LINE = 80         # shorter lines are datelines, breadcrumbs, captions
+
+
+# Paths that news sites use for pages listing other pages. A source can add its own
+# patterns later; these cover the common CMSs (WordPress, Bitrix, DLE, Drupal).
+LISTING_URL = re.compile(
+    r"^/?$|/(tags?|category|categories|rubric|rubrics|section|author|authors|search|archive|page)(/|$)"
+    r"|[?&](page|p|tag|category)=", re.IGNORECASE)
+
+
+def is_listing_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(LISTING_URL.search(parts.path + ("?" + parts.query if parts.query else "")))
 
 
 class NotAnArticle(Exception):
@@ -68,7 +82,7 @@ def _listing_signals(tree, text: str) -> tuple[int, float]:
     blocks: dict[str, object] = {}
     for el in tree.iter("p", "div", "li", "span"):
         blocks.setdefault(_norm(el.text_content()), el)
-    lines = [_norm(line) for line in text.split("\n") if line.strip()]
+    lines = [_norm(line) for line in text.split("\n") if len(line.strip()) >= SUBSTANTIVE_LINE]
     teasers = 0
     for line in lines:
         el = blocks.get(line)
@@ -94,6 +108,8 @@ def _clean_date(value: str | None) -> str | None:
 
 def extract_article(body: bytes, url: str, header_encoding: str | None = None) -> Article:
     """Extract the article on a page, or raise NotAnArticle with the reason."""
+    if is_listing_url(url):
+        raise NotAnArticle("listing address (home, tag, category, search or page N)")
     if not body or not body.strip():
         raise NotAnArticle("empty page")
     markup, encoding, guessed = decode_html(body, header_encoding)
@@ -111,7 +127,7 @@ def extract_article(body: bytes, url: str, header_encoding: str | None = None) -
         tree = None
     if tree is not None:
         quoted, teaser_share = _listing_signals(tree, text)
-        if quoted >= MIN_HEADLINE_LINKS or teaser_share > MAX_TEASER_SHARE:
+        if quoted >= MIN_HEADLINE_LINKS or teaser_share >= MIN_TEASER_SHARE:
             raise NotAnArticle(f"listing page ({quoted} headlines in the text, {teaser_share:.0%} of lines are teasers)")
     title = (doc.get("title") or "").strip() or text.split("\n", 1)[0][:200]
     return Article(title=title, text=text, author=doc.get("author") or None,

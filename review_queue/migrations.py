@@ -4,6 +4,7 @@ Add a function at the end of MIGRATIONS; never edit one that has shipped.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import sqlite_utils
@@ -29,7 +30,69 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["review_items"].create_index(["status", "priority"])
 
 
-MIGRATIONS = [m001_initial]
+def m101_review_app(db: sqlite_utils.Database) -> None:
+    """Accounts, claims and versions on items, the append-only decision log, incidents."""
+    db.execute("""CREATE TABLE users (
+        id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT 'monitor' CHECK (role IN ('monitor', 'admin')),
+        lang TEXT NOT NULL DEFAULT 'ru', disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)""")
+    db.execute("CREATE TABLE app_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("""CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY, date TEXT, place TEXT, victims TEXT NOT NULL DEFAULT '[]',
+        categories TEXT NOT NULL DEFAULT '[]', attack_type TEXT, perpetrator TEXT, notes TEXT,
+        created_by INTEGER REFERENCES users(id), created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_incidents_updated ON incidents(updated_at)")
+    for column in ("version INTEGER NOT NULL DEFAULT 1", "claimed_by INTEGER REFERENCES users(id)",
+                   "claimed_until TEXT", "decision TEXT", "decided_by INTEGER REFERENCES users(id)",
+                   "decided_at TEXT", "incident_id INTEGER REFERENCES incidents(id)"):
+        db.execute(f"ALTER TABLE review_items ADD COLUMN {column}")
+    # Keyset pagination walks (status, priority DESC, id) without a sort step.
+    db.execute("CREATE INDEX idx_review_items_queue ON review_items(status, priority DESC, id)")
+    db.execute("CREATE INDEX idx_review_items_priority ON review_items(priority DESC, id)")
+    db.execute("CREATE INDEX idx_review_items_incident ON review_items(incident_id)")
+    # Optional richer prediction fields (evidence, attack type, perpetrator, legal articles, entities).
+    db.execute("ALTER TABLE predictions ADD COLUMN details TEXT")
+    # A crawler may group rewrites of one story; exact copies already share content_hash.
+    db.execute("ALTER TABLE articles ADD COLUMN story_id TEXT")
+    db.execute("CREATE INDEX idx_articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX idx_articles_title ON articles(title)")
+    db.execute("""CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES review_items(id),
+        user_id INTEGER REFERENCES users(id), username TEXT NOT NULL, action TEXT NOT NULL,
+        applied INTEGER NOT NULL DEFAULT 1, at TEXT NOT NULL, from_version INTEGER,
+        before TEXT NOT NULL, after TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_decisions_item ON decisions(item_id, id)")
+    # The audit trail is append-only: the database itself refuses edits and deletions.
+    db.execute("""CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""")
+    db.execute("""CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""")
+
+
+def m102_articles_fts(db: sqlite_utils.Database) -> None:
+    """Full-text search over title and text, kept in sync with `articles` by triggers."""
+    db.execute("""CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""")
+    db.execute("""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END""")
+    db.execute("""CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END""")
+    db.execute("""CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END""")
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+
+def m103_severity_priority(db: sqlite_utils.Database) -> None:
+    """Recompute queued items' priority with category severity (see review_queue/priority.py)."""
+    from .priority import priority_of
+    rows = db.execute("""SELECT r.id, p.relevance, p.categories FROM review_items r
+        JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE article_id = r.article_id)""").fetchall()
+    db.conn.executemany("UPDATE review_items SET priority = ? WHERE id = ?",
+                        [(priority_of(rel or 0.0, json.loads(cats or "[]")), item_id) for item_id, rel, cats in rows])
+
+
+MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .migrations import migrate
+from .priority import priority_of
 
 STATUSES = ("pending", "confirmed", "rejected")
 
@@ -25,6 +26,20 @@ def utc_now() -> str:
 def content_hash(text: str) -> str:
     normalized = " ".join(text.split()).lower()
     return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+DETAIL_FIELDS = ("evidence", "attack_type", "perpetrator", "legal_articles", "entities")
+
+
+def prediction_details(prediction) -> dict:
+    """The optional richer fields of a prediction, whether attributes or inside `extras`."""
+    extras = getattr(prediction, "extras", None) or {}
+    details = {}
+    for name in DETAIL_FIELDS:
+        value = getattr(prediction, name, None) or extras.get(name)
+        if value:
+            details[name] = value
+    return details
 
 
 @dataclass
@@ -78,13 +93,13 @@ class Store:
                 "article_id": article_id, "model_version": prediction.model_version,
                 "relevance": prediction.relevance, "is_candidate": int(prediction.is_candidate),
                 "scores": json.dumps(prediction.scores), "categories": json.dumps(prediction.categories),
-                "created_at": now,
+                "details": json.dumps(prediction_details(prediction), ensure_ascii=False), "created_at": now,
             })
             if prediction.is_candidate:
                 self.db.execute(
                     "INSERT INTO review_items (article_id, status, priority, created_at, updated_at) "
                     "VALUES (?, 'pending', ?, ?, ?) ON CONFLICT(article_id) DO NOTHING",
-                    [article_id, prediction.relevance, now, now])
+                    [article_id, priority_of(prediction.relevance, prediction.categories), now, now])
 
     def list_items(self, status: str | None = "pending", category: str | None = None,
                    lang: str | None = None, limit: int = 50) -> list[dict]:

@@ -1,11 +1,13 @@
 """Run a Scrapy crawl in this process and return its figures."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from classifiers.registry import Registry
 from crawler.sources import load_sources
 
 from .config import Config
@@ -37,8 +39,12 @@ def run_crawl(config: Config, spider: str = "news", **overrides) -> CrawlResult:
     """Crawl every source in config.sources into config.db. Blocks until done.
 
     Scrapy's reactor runs once per process, so call this once per process."""
-    load_sources(config.sources)  # fail early, with a clear message, on a bad sources file
-    process = CrawlerProcess(scrapy_settings(config, **overrides), install_root_handler=True)
+    # fail early, with a clear message, on a bad sources file or a missing model
+    load_sources(config.sources)
+    Registry(config.models_dir).load()
+    # the CLI configured logging once; Scrapy must not add a second root handler
+    logging.getLogger().setLevel(config.log_level)
+    process = CrawlerProcess(scrapy_settings(config, **overrides), install_root_handler=False)
     crawler = process.create_crawler(spider)
     process.crawl(crawler)
     process.start()

@@ -55,8 +55,15 @@ def test_listing_page_is_not_an_article():
         f"<p>Краткое описание новости {i}, в которой говорится о работе местных органов власти.</p></div>"
         for i in range(12))
     page = f"<html><head><title>Новости</title></head><body><main>{teasers}</main></body></html>"
-    with pytest.raises(NotAnArticle, match="listing"):
-        extract_article(page.encode(), "http://127.0.0.1/news/")
+    with pytest.raises(NotAnArticle, match="listing page"):
+        extract_article(page.encode(), "http://127.0.0.1/news/latest.html")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/", "http://127.0.0.1/tag/sud/", "http://127.0.0.1/news/?page=2",
+                                 "http://127.0.0.1/category/media", "http://127.0.0.1/author/ivanov/"])
+def test_home_tag_category_and_paged_addresses_are_not_articles(url):
+    with pytest.raises(NotAnArticle, match="listing address"):
+        extract_article(article_page().encode(), url)
 
 
 @pytest.mark.parametrize("body", [b"", b"   ", b"<html><body><nav>Menu</nav><p>Short.</p></body></html>",

@@ -1,0 +1,64 @@
+"""Incidents: one real event, possibly reported by several articles (review items)."""
+from __future__ import annotations
+
+import json
+
+from .store import Store, utc_now
+
+RECENT_INCIDENTS_SCANNED = 300
+
+
+def _incident(row: dict) -> dict:
+    return {**row, "victims": json.loads(row["victims"] or "[]"), "categories": json.loads(row["categories"] or "[]")}
+
+
+def get_incident(store: Store, incident_id: int) -> dict | None:
+    rows = store.db.execute_returning_dicts("SELECT * FROM incidents WHERE id = ?", [incident_id])
+    return _incident(rows[0]) if rows else None
+
+
+def recent_incidents(store: Store, categories: list[str], limit: int = 8) -> list[dict]:
+    """Recently touched incidents sharing a category with `categories`: the join choices."""
+    rows = store.db.execute_returning_dicts(
+        "SELECT * FROM incidents ORDER BY updated_at DESC, id DESC LIMIT ?", [RECENT_INCIDENTS_SCANNED])
+    wanted = set(categories)
+    return [incident for incident in map(_incident, rows) if wanted & set(incident["categories"])][:limit]
+
+
+def _merge(old: list, new: list) -> list:
+    return old + [value for value in new if value not in old]
+
+
+def attach_to_incident(store: Store, incident_id: int | None, fields: dict, user_id: int) -> int:
+    """Create an incident from a confirmation, or fold the confirmation into an existing one.
+
+    Joining never erases what an earlier monitor recorded: lists are merged and empty
+    fields filled. Runs inside the caller's transaction.
+    """
+    now = utc_now()
+    if incident_id is None:
+        return store.db["incidents"].insert({
+            "date": fields.get("incident_date") or None, "place": fields.get("place") or None,
+            "victims": json.dumps(fields.get("victims", []), ensure_ascii=False),
+            "categories": json.dumps(fields["categories"]), "attack_type": fields.get("attack_type") or None,
+            "perpetrator": fields.get("perpetrator") or None, "notes": fields.get("notes") or None,
+            "created_by": user_id, "created_at": now, "updated_at": now}).last_pk
+    incident = get_incident(store, incident_id)
+    if incident is None:
+        raise ValueError(f"no incident {incident_id}")
+    store.db.execute(
+        "UPDATE incidents SET date = ?, place = ?, victims = ?, categories = ?, attack_type = ?, perpetrator = ?, "
+        "updated_at = ? WHERE id = ?",
+        [incident["date"] or fields.get("incident_date") or None, incident["place"] or fields.get("place") or None,
+         json.dumps(_merge(incident["victims"], fields.get("victims", [])), ensure_ascii=False),
+         json.dumps(sorted(_merge(incident["categories"], fields["categories"]))),
+         incident["attack_type"] or fields.get("attack_type") or None,
+         incident["perpetrator"] or fields.get("perpetrator") or None, now, incident_id])
+    return incident_id
+
+
+def incident_articles(store: Store, incident_id: int) -> list[dict]:
+    return store.db.execute_returning_dicts(
+        """SELECT r.id AS item_id, a.title, a.url, a.source, a.published FROM review_items r
+           JOIN articles a ON a.id = r.article_id WHERE r.incident_id = ? AND r.status = 'confirmed'
+           ORDER BY a.published, r.id""", [incident_id])

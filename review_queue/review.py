@@ -1,0 +1,170 @@
+"""Monitors' work on queue items: claims, versioned decisions, the append-only audit trail.
+
+Every decision carries the item version the monitor saw. A decision on an outdated
+version is refused (and logged as refused), never applied over someone else's.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from classifiers.taxonomy import load_taxonomy
+
+from .incidents import attach_to_incident
+from .store import Store, utc_now
+from .transactions import write_transaction
+from .users import User
+
+ACTIONS = ("confirm", "reject", "second_opinion")
+STATUS_AFTER = {"confirm": "confirmed", "reject": "rejected", "second_opinion": "second_opinion"}
+REVIEW_STATUSES = ("pending", "second_opinion", "confirmed", "rejected")
+REJECT_REASONS = ("not_incident", "not_media", "outside_kazakhstan", "duplicate", "old_news", "other")
+DEFAULT_CLAIM_MINUTES = 5
+
+
+class DecisionError(ValueError):
+    """The decision itself is malformed (unknown category, missing reason...)."""
+
+
+class ItemNotFound(LookupError):
+    pass
+
+
+@dataclass
+class Conflict(Exception):
+    """The item changed since the monitor loaded it."""
+    item_id: int
+    seen_version: int
+    current_version: int
+    last_by: str | None
+    last_at: str | None
+    current: dict = field(default_factory=dict)
+
+
+@dataclass
+class Claim:
+    granted: bool
+    holder: str | None
+    until: str | None
+
+
+def _later(minutes: float) -> str:
+    return (datetime.now(timezone.utc) + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+
+
+def claim_item(store: Store, item_id: int, user: User, minutes: float = DEFAULT_CLAIM_MINUTES) -> Claim:
+    """Take (or extend) an item for `minutes` unless another monitor holds a live claim."""
+    now, until = utc_now(), _later(minutes)
+    with write_transaction(store.db):
+        cursor = store.db.execute(
+            "UPDATE review_items SET claimed_by = ?, claimed_until = ? WHERE id = ? "
+            "AND status IN ('pending', 'second_opinion') "
+            "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
+            [user.id, until, item_id, user.id, now])
+    if cursor.rowcount:
+        return Claim(True, user.username, until)
+    row = store.db.execute(
+        "SELECT u.username, r.claimed_until FROM review_items r LEFT JOIN users u ON u.id = r.claimed_by "
+        "WHERE r.id = ? AND r.claimed_until >= ?", [item_id, now]).fetchone()
+    return Claim(False, row[0], row[1]) if row else Claim(False, None, None)
+
+
+def release_claim(store: Store, item_id: int, user: User) -> None:
+    with write_transaction(store.db):
+        store.db.execute("UPDATE review_items SET claimed_by = NULL, claimed_until = NULL "
+                         "WHERE id = ? AND claimed_by = ?", [item_id, user.id])
+
+
+def _state(row: dict) -> dict:
+    """What an audit entry records as before/after: the item's reviewable state."""
+    return {"status": row["status"], "version": row["version"], "incident_id": row["incident_id"],
+            **(json.loads(row["decision"]) if row["decision"] else {})}
+
+
+def clean_decision(action: str, fields: dict) -> dict:
+    """Validate a monitor's form into the stored decision; raise DecisionError naming the problem."""
+    taxonomy = load_taxonomy()
+    if action not in ACTIONS:
+        raise DecisionError(f"unknown action {action!r}")
+    categories = sorted(set(fields.get("categories") or []))
+    unknown = [code for code in categories if code not in taxonomy.categories]
+    if unknown:
+        raise DecisionError(f"unknown category code(s): {', '.join(unknown)}")
+    if action == "confirm" and not categories:
+        raise DecisionError("choose at least one category to confirm")
+    attack_type, perpetrator = fields.get("attack_type") or None, fields.get("perpetrator") or None
+    if attack_type and attack_type not in taxonomy.attack_types:
+        raise DecisionError(f"unknown attack type {attack_type!r}")
+    if perpetrator and perpetrator not in taxonomy.perpetrators:
+        raise DecisionError(f"unknown perpetrator {perpetrator!r}")
+    reason = fields.get("reject_reason") or None
+    if action == "reject" and reason not in REJECT_REASONS:
+        raise DecisionError("choose a reason to reject")
+    victims = [v.strip() for v in (fields.get("victims") or []) if v and v.strip()]
+    decision = {"action": action, "categories": categories, "attack_type": attack_type,
+                "perpetrator": perpetrator, "victims": victims, "notes": (fields.get("notes") or "").strip()}
+    if action == "reject":
+        decision.update(reject_reason=reason, reject_note=(fields.get("reject_note") or "").strip())
+    if action == "confirm":
+        decision.update(incident_date=fields.get("incident_date") or None, place=(fields.get("place") or "").strip())
+    return decision
+
+
+def decide(store: Store, item_id: int, user: User, seen_version: int, action: str, fields: dict,
+           join_incident: int | None = None) -> dict:
+    """Apply a decision made on `seen_version`; return the item's new state.
+
+    Raises Conflict if the item moved on since (the refused attempt is still logged),
+    DecisionError for a malformed decision, ItemNotFound for an unknown item.
+    """
+    decision = clean_decision(action, fields)
+    now = utc_now()
+    with write_transaction(store.db):
+        rows = store.db.execute_returning_dicts("SELECT * FROM review_items WHERE id = ?", [item_id])
+        if not rows:
+            raise ItemNotFound(item_id)
+        before = _state(rows[0])
+        if rows[0]["version"] != seen_version:
+            _log(store, item_id, user, action, now, seen_version, before, {"attempted": decision}, applied=False)
+            last = store.db.execute("SELECT username, at FROM decisions WHERE item_id = ? AND applied = 1 "
+                                    "ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
+            conflict = Conflict(item_id, seen_version, rows[0]["version"], *(last or (None, None)), current=before)
+        else:
+            conflict = None
+            incident_id = None
+            if action == "confirm":
+                incident_id = attach_to_incident(store, join_incident, decision, user.id)
+            store.db.execute(
+                "UPDATE review_items SET status = ?, decision = ?, version = version + 1, decided_by = ?, "
+                "decided_at = ?, updated_at = ?, incident_id = ?, claimed_by = NULL, claimed_until = NULL "
+                "WHERE id = ? AND version = ?",
+                [STATUS_AFTER[action], json.dumps(decision, ensure_ascii=False), user.id, now, now, incident_id,
+                 item_id, seen_version])
+            after = {**decision, "status": STATUS_AFTER[action], "version": seen_version + 1,
+                     "incident_id": incident_id}
+            after.pop("action")
+            _log(store, item_id, user, action, now, seen_version, before, after, applied=True)
+    if conflict:
+        raise conflict
+    return after
+
+
+def _log(store: Store, item_id: int, user: User, action: str, at: str, from_version: int,
+         before: dict, after: dict, applied: bool) -> None:
+    store.db.execute(
+        "INSERT INTO decisions (item_id, user_id, username, action, applied, at, from_version, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [item_id, user.id, user.username, action, int(applied), at, from_version,
+         json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)])
+
+
+def history(store: Store, item_id: int) -> list[dict]:
+    """Every decision on the item, oldest first, refused attempts included."""
+    rows = store.db.execute_returning_dicts(
+        "SELECT id, item_id, username, action, applied, at, from_version, before, after FROM decisions "
+        "WHERE item_id = ? ORDER BY id", [item_id])
+    for row in rows:
+        row["before"], row["after"] = json.loads(row["before"]), json.loads(row["after"])
+        row["applied"] = bool(row["applied"])
+    return rows

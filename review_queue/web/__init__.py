@@ -1,0 +1,1 @@
+"""The monitors' web app: server-rendered pages over the review queue's storage layer."""

@@ -1,0 +1,73 @@
+"""Turning crawled, untrusted text into safe HTML.
+
+Everything from an article is escaped piece by piece; the only markup added is our
+own <mark> around evidence sentences. Links to originals are rendered only for
+http(s) URLs, so `javascript:` or `data:` URLs never become clickable.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+MAX_MARK_CLASSES = 6   # evidence colours in app.css: ev-0 .. ev-5
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None (to be shown as plain text)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _evidence_spans(text: str, evidence: dict[str, list[str]]) -> list[tuple[int, int, str, int]]:
+    """(start, end, code, colour) of every occurrence of each evidence sentence, without overlaps."""
+    spans = []
+    for colour, (code, sentences) in enumerate(sorted(evidence.items())):
+        for sentence in sentences or []:
+            sentence = (sentence or "").strip()
+            if not sentence:
+                continue
+            start = text.find(sentence)
+            while start != -1:
+                spans.append((start, start + len(sentence), code, colour % MAX_MARK_CLASSES))
+                start = text.find(sentence, start + len(sentence))
+    spans.sort()
+    kept, last_end = [], 0
+    for span in spans:
+        if span[0] >= last_end:
+            kept.append(span)
+            last_end = span[1]
+    return kept
+
+
+def highlight(text: str | None, evidence: dict | None, label) -> Markup:
+    """The article text, escaped, with evidence sentences wrapped in <mark> per category.
+
+    `label(code)` names a category for the mark's tooltip. With no evidence the text
+    is returned escaped and unmarked.
+    """
+    text = text or ""
+    if not isinstance(evidence, dict):
+        evidence = {}
+    out, position = [], 0
+    for start, end, code, colour in _evidence_spans(text, evidence):
+        out.append(escape(text[position:start]))
+        out.append(Markup('<mark class="ev ev-{}" data-category="{}" title="{}">{}</mark>').format(
+            colour, code, label(code), text[start:end]))
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def as_label(value) -> str:
+    """A readable label for an optional prediction field: a string, or a dict with text/code and type."""
+    if isinstance(value, dict):
+        main = value.get("text") or value.get("code") or value.get("name") or ""
+        kind = value.get("type") or value.get("label") or value.get("about") or ""
+        return f"{main} ({kind})" if main and kind else str(main or kind)
+    return str(value)
