@@ -2,6 +2,7 @@
 models/registry.json names the active version, the fallback and the history of promotions."""
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import pickle
@@ -15,7 +16,7 @@ from .model import IncidentModel
 log = logging.getLogger(__name__)
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-MODEL_FILE = "model.pkl"
+MODEL_FILE = "model.pkl.gz"
 CARD_FILE = "card.json"
 REGISTRY_FILE = "registry.json"
 
@@ -72,7 +73,7 @@ class Registry:
         version = self.new_version_name(kind)
         folder = self.root / version
         folder.mkdir(parents=True)
-        with open(folder / MODEL_FILE, "wb") as fh:
+        with gzip.open(folder / MODEL_FILE, "wb", compresslevel=6) as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
         card = {**card, "version": version, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (folder / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
@@ -103,8 +104,8 @@ class Registry:
             version, card = fallback, self.card(fallback)
         path = self.root / version / MODEL_FILE
         try:
-            with open(path, "rb") as fh:
+            with gzip.open(path, "rb") as fh:
                 model = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError) as exc:
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError, gzip.BadGzipFile) as exc:
             raise ModelError(f"model {version}: cannot load {path}: {exc}") from exc
         return LoadedModel(version=version, model=model, card=card)

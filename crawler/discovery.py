@@ -1,10 +1,21 @@
-"""Article links from feeds (RSS 2.0, Atom) and sitemaps (urlset, sitemap index)."""
+"""Article links from feeds (RSS 2.0, Atom), sitemaps (urlset, sitemap index, news
+sitemaps) and listing pages, with the dates they carry. Plain functions over bytes."""
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
 from lxml import etree
+from lxml import html as lxml_html
+
+from .extract import is_listing_url
+from .urls import same_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+NOT_ARTICLE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|rar|mp[34]|avi|css|js|xml|rss)$", re.I)
 
 
 def _root(body: bytes):
@@ -14,21 +25,49 @@ def _root(body: bytes):
         return None
 
 
-def feed_links(body: bytes) -> list[str]:
-    """Item links of an RSS or Atom feed, in feed order; [] when the body is not a feed."""
+def parse_date(value: str | None) -> datetime | None:
+    """An ISO 8601 or RFC 822 date as an aware datetime (UTC when no zone); None if unreadable."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def feed_entries(body: bytes) -> list[tuple[str, datetime | None]]:
+    """(link, published) of each item of an RSS or Atom feed, in feed order; [] when not a feed."""
     root = _root(body)
     if root is None:
         return []
-    links = [el.text.strip() for el in root.iter("link") if el.text and el.getparent().tag == "item"]
+    entries = []
+    for item in root.iter("item"):
+        link = item.findtext("link") or (item.findtext("guid") if item.find("guid") is not None
+                                         and item.find("guid").get("isPermaLink", "true") == "true" else None)
+        if link and link.strip():
+            entries.append((link.strip(), parse_date(item.findtext("pubDate"))))
     for entry in root.iter(f"{ATOM}entry"):
         alternates = [l for l in entry.iter(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"]
         if alternates and alternates[0].get("href"):
-            links.append(alternates[0].get("href").strip())
-    return links
+            when = entry.findtext(f"{ATOM}published") or entry.findtext(f"{ATOM}updated")
+            entries.append((alternates[0].get("href").strip(), parse_date(when)))
+    return entries
+
+
+def feed_links(body: bytes) -> list[str]:
+    """Item links of an RSS or Atom feed, in feed order; [] when the body is not a feed."""
+    return [link for link, _ in feed_entries(body)]
 
 
 def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, str | None]]]:
-    """("urlset" | "sitemapindex" | "", [(loc, lastmod), …]) of a sitemap document."""
+    """("urlset" | "sitemapindex" | "", [(loc, lastmod), …]) of a sitemap document.
+
+    For a news sitemap entry without <lastmod>, <news:publication_date> stands in."""
     root = _root(body)
     if root is None:
         return "", []
@@ -39,7 +78,53 @@ def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, str | None]]]:
     for child in root:
         if not isinstance(child.tag, str):
             continue
-        fields = {etree.QName(el).localname: (el.text or "").strip() for el in child if isinstance(el.tag, str)}
+        fields = {etree.QName(el).localname: (el.text or "").strip()
+                  for el in child.iter() if isinstance(el.tag, str) and el is not child}
         if fields.get("loc"):
-            entries.append((fields["loc"], fields.get("lastmod") or None))
+            entries.append((fields["loc"], fields.get("lastmod") or fields.get("publication_date") or None))
     return kind, entries
+
+
+def is_stale(lastmod: str | None, since: datetime | None, last_success: datetime | None,
+             margin: timedelta = timedelta(days=1)) -> bool:
+    """A sitemap entry older than the window, or not changed since the last complete crawl.
+
+    Date-only lastmods read as midnight, hence the margin: a page changed later on the day
+    of the last crawl must not be skipped. No lastmod: never stale."""
+    when = parse_date(lastmod)
+    if when is None:
+        return False
+    if since and when < since - margin:
+        return True
+    return bool(last_success and when < last_success - margin)
+
+
+def listing_links(body: bytes, base_url: str, domains: list[str], allow: list[str] = (),
+                  deny: list[str] = ()) -> list[str]:
+    """Links on a listing page that may be articles: same site, not listings, not files,
+    matching an `allow` rule (when there are any) and no `deny` rule."""
+    try:
+        tree = lxml_html.fromstring(body)
+    except (ValueError, etree.ParserError):
+        return []
+    allow_re = [re.compile(p) for p in allow]
+    deny_re = [re.compile(p) for p in deny]
+    links, seen = [], set()
+    for href in tree.xpath("//a/@href"):
+        href = href.strip()
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            continue
+        url = urljoin(base_url, href).split("#", 1)[0]
+        if url in seen or urlsplit(url).scheme not in ("http", "https"):
+            continue
+        seen.add(url)
+        if domains and not same_site(url, domains):
+            continue
+        if is_listing_url(url) or NOT_ARTICLE_FILE.search(urlsplit(url).path):
+            continue
+        if allow_re and not any(r.search(url) for r in allow_re):
+            continue
+        if any(r.search(url) for r in deny_re):
+            continue
+        links.append(url)
+    return links

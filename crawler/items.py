@@ -1,21 +1,38 @@
-"""What flows through the pipelines: a fetched page, then an extracted and understood article."""
+"""What flows through the pipelines: a fetched page (or a Telegram post), then an
+extracted and understood article; and a court notice."""
 import scrapy
 
 
 class ArticleItem(scrapy.Item):
     # set by the spider
     url = scrapy.Field()
+    url_key = scrapy.Field()            # crawler.urls.url_key(url): the seen-URL record's key
     source = scrapy.Field()
     language_hint = scrapy.Field()
-    body = scrapy.Field()               # raw bytes as served
+    body = scrapy.Field()               # raw bytes as served (None for a Telegram post)
     header_encoding = scrapy.Field()    # charset from Content-Type, or None
-    # set by ExtractPipeline
+    # set by ExtractPipeline (or already by the telegram spider)
     title = scrapy.Field()
     text = scrapy.Field()
     author = scrapy.Field()
     published = scrapy.Field()
     encoding = scrapy.Field()
-    # set by StorePipeline / ClassifyPipeline
-    article_id = scrapy.Field()
+    # set by ClassifyPipeline / StorePipeline
     lang = scrapy.Field()
     prediction = scrapy.Field()
+    article_id = scrapy.Field()
+    story_id = scrapy.Field()
+
+
+class CourtNoticeItem(scrapy.Item):
+    source = scrapy.Field()
+    url = scrapy.Field()
+    court = scrapy.Field()
+    date = scrapy.Field()
+    time = scrapy.Field()
+    case_number = scrapy.Field()
+    judge = scrapy.Field()
+    parties = scrapy.Field()
+    article = scrapy.Field()
+    subject = scrapy.Field()
+    matched = scrapy.Field()            # the configured articles / keywords it mentions

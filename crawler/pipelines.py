@@ -1,47 +1,39 @@
-"""Item pipelines, one step each: extract → store the article → classify → queue."""
+"""Item pipelines, one step each: extract → drop known articles → classify → store
+(article, story, prediction and the seen-URL record in one transaction); court notices
+have their own store step.
+
+Storing everything about an article in one transaction is what makes a killed crawl
+safe: an article is either stored with its prediction and marked seen, or not at all
+(and then still on the frontier, fetched again on restart)."""
 from __future__ import annotations
 
+import codecs
 import logging
+from datetime import datetime, timedelta, timezone
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
-from classifiers.registry import Registry
-from classifiers.understand import Understander
-from review_queue.store import Store
+from review_queue import crawl_state
+from review_queue.store import Store, content_hash
 
+from . import stats as source_stats
+from .discovery import parse_date
 from .extract import NotAnArticle, extract_article
+from .items import ArticleItem, CourtNoticeItem
+from .stories import StoryIndex, signature, to_bytes
 
 log = logging.getLogger(__name__)
 
 
-def _open_store(crawler) -> Store:
-    return Store(crawler.settings.get("SOZWATCH_DB"))
+def _same_codec(a: str, b: str) -> bool:
+    try:
+        return codecs.lookup(a).name == codecs.lookup(b).name
+    except LookupError:
+        return False
 
 
-class ExtractPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
-    def process_item(self, item, spider=None):
-        try:
-            article = extract_article(item["body"], item["url"], item.get("header_encoding"))
-        except NotAnArticle as exc:
-            self.stats.inc_value("sozwatch/not_article")
-            raise DropItem(f"not an article: {item['url']}: {exc}", log_level="INFO") from None
-        if article.encoding_guessed and article.encoding != "utf-8":
-            log.info("%s: no charset declared; detected %s", item["url"], article.encoding)
-        item.update(title=article.title, text=article.text, author=article.author,
-                    published=article.published, encoding=article.encoding)
-        item["body"] = None  # the raw bytes are not needed past this point
-        return item
-
-
-class StorePipeline:
-    """Store the article once; an article already known (same URL or same text) stops here."""
+class StorePipelineBase:
+    """A pipeline step with its own database connection and per-source counters."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -52,65 +44,140 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None):
-        self.store = _open_store(self.crawler)
+        self.store = Store(self.crawler.settings.get("SOZWATCH_DB"))
 
     def close_spider(self, spider=None):
         self.store.close()
 
+    def inc(self, item, key: str, count: int = 1) -> None:
+        source_stats.inc(self.crawler.stats, item["source"], key, count)
+
+    def drop(self, item, outcome: str, message: str, level: str = "DEBUG"):
+        """Remember the page as seen (so it is not fetched again) and stop here."""
+        item["body"] = None  # Scrapy logs the dropped item: not its raw bytes
+        crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], outcome)
+        self.inc(item, outcome)
+        raise DropItem(f"{outcome}: {item['url']}: {message}", log_level=level)
+
+
+class ExtractPipeline(StorePipelineBase):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        since = crawler.settings.get("SOZWATCH_SINCE")
+        self.since = parse_date(since) if since else None
+
     def process_item(self, item, spider=None):
-        stored = self.store.add_article({**item, "source": item["source"]})
-        if not stored.created:
+        if not isinstance(item, ArticleItem):
+            return item
+        if item.get("text") is None:  # a Telegram post arrives with its text already
+            try:
+                article = extract_article(item["body"], item["url"], item.get("header_encoding"))
+            except NotAnArticle as exc:
+                self.crawler.stats.inc_value("sozwatch/not_article")
+                self.drop(item, "not_article", str(exc), level="INFO")
+            header = item.get("header_encoding")
+            if header and not _same_codec(header, article.encoding):
+                self.inc(item, "errors/charset_mismatch")
+                log.info("%s: declared %s but is %s", item["url"], header, article.encoding)
+            elif article.encoding_guessed and article.encoding != "utf-8":
+                log.info("%s: no charset declared; detected %s", item["url"], article.encoding)
+            item.update(title=article.title, text=article.text, author=article.author,
+                        published=article.published, encoding=article.encoding)
+            item["body"] = None  # the raw bytes are not needed past this point
+        published = parse_date(item.get("published"))
+        if self.since and published and published < self.since:
+            self.drop(item, "out_of_window", f"published {item['published']}")
+        return item
+
+
+class KnownArticlePipeline(StorePipelineBase):
+    """Drop an article stored before under this URL or with this very text (a copy)
+    before the classifier spends time on it."""
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, ArticleItem):
+            return item
+        row = self.store.db.execute("SELECT id FROM articles WHERE url = ? OR content_hash = ?",
+                                    [item["url"], content_hash(item["text"])]).fetchone()
+        if row:
             self.crawler.stats.inc_value("sozwatch/duplicate")
-            raise DropItem(f"already stored: {item['url']}", log_level="DEBUG")
-        item["article_id"] = stored.id
-        self.crawler.stats.inc_value("sozwatch/articles_stored")
+            self.drop(item, "duplicate", f"same as article {row[0]}")
         return item
 
 
 class ClassifyPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.understander: Understander | None = None
+        self.understander = None
 
     @classmethod
     def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("SOZWATCH_CLASSIFY", True):
+            raise NotConfigured("classification switched off (SOZWATCH_CLASSIFY=False)")
         return cls(crawler)
 
     def open_spider(self, spider=None):
+        # imported here: the model libraries take seconds to load, and a crawl without
+        # classification (tests, backfills) does not need them
+        from classifiers.registry import Registry
+        from classifiers.understand import Understander
         models_dir = self.crawler.settings.get("SOZWATCH_MODELS_DIR")
         self.understander = Understander.from_registry(Registry(models_dir) if models_dir else Registry())
         log.info("classifying with model %s", self.understander.version)
 
     def process_item(self, item, spider=None):
+        if not isinstance(item, ArticleItem):
+            return item
         prediction = self.understander.understand(item["title"], item["text"])
         item["prediction"] = prediction
         item["lang"] = prediction.lang
         return item
 
 
-class QueuePipeline:
-    """Record the prediction and the article's language; candidates join the review queue."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.store: Store | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+class StorePipeline(StorePipelineBase):
+    """Article, its story, its prediction (a candidate joins the review queue) and the
+    seen-URL record, in one transaction."""
 
     def open_spider(self, spider=None):
-        self.store = _open_store(self.crawler)
-
-    def close_spider(self, spider=None):
-        self.store.close()
+        super().open_spider(spider)
+        days = self.crawler.settings.getint("SOZWATCH_STORY_WINDOW_DAYS", 30)
+        since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+        self.stories = StoryIndex(crawl_state.story_signatures(self.store, since))
 
     def process_item(self, item, spider=None):
-        prediction = item["prediction"]
-        self.store.set_language(item["article_id"], prediction.lang)
-        self.store.add_prediction(item["article_id"], prediction)
+        if not isinstance(item, ArticleItem):
+            return item
+        prediction = item.get("prediction")
+        mh = signature(item["text"])
+        with self.store.db.atomic():
+            stored = self.store.add_article({**item, "lang": item.get("lang")})
+            if stored.created:
+                story_id = self.stories.story_for(mh) or f"story-{stored.id}"
+                crawl_state.link_story(self.store, stored.id, story_id, to_bytes(mh))
+                if prediction is not None:
+                    self.store.add_prediction(stored.id, prediction)
+                crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], "article")
+        if not stored.created:  # stored meanwhile by another crawl
+            self.drop(item, "duplicate", f"same as article {stored.id}")
+        self.stories.add(stored.id, story_id, mh)
+        item.update(article_id=stored.id, story_id=story_id)
         stats = self.crawler.stats
-        stats.inc_value(f"sozwatch/lang/{prediction.lang}")
-        if prediction.is_candidate:
-            stats.inc_value("sozwatch/candidates")
+        stats.inc_value("sozwatch/articles_stored")
+        self.inc(item, "new")
+        if prediction is not None:
+            stats.inc_value(f"sozwatch/lang/{prediction.lang}")
+            if prediction.is_candidate:
+                stats.inc_value("sozwatch/candidates")
+        return item
+
+
+class CourtNoticePipeline(StorePipelineBase):
+    def process_item(self, item, spider=None):
+        if not isinstance(item, CourtNoticeItem):
+            return item
+        if crawl_state.add_court_notice(self.store, dict(item)):
+            self.inc(item, "new")
+            self.crawler.stats.inc_value("sozwatch/court_notices_stored")
+        else:
+            self.inc(item, "duplicate")
         return item

@@ -1,4 +1,4 @@
-"""Scrapy settings for sozwatch. `sozwatch crawl` and `scrapy crawl news` both read these."""
+"""Scrapy settings for sozwatch. `sozwatch crawl` and `scrapy crawl news|telegram|court` read these."""
 
 BOT_NAME = "sozwatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -8,29 +8,56 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "sozwatch/0.1 (press-freedom monitoring; +https://github.com/sozwatch/sozwatch)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 0.25
-AUTOTHROTTLE_ENABLED = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2     # a source's `concurrency:` overrides it for its hosts
+DOWNLOAD_DELAY = 0.25                  # a source's `delay:` overrides it for its hosts
+AUTOTHROTTLE_ENABLED = True            # slows down further when a server answers slowly
 AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # a news article is never 10 MB; a broken server may send 5 GB
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.PoliteRetryMiddleware": 550,
+    "crawler.middlewares.ConditionalGetMiddleware": 560,
+    # after HttpCompressionMiddleware (590) in request order, so it sees the compressed body first
+    "crawler.middlewares.TruncatedBodyMiddleware": 595,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.CrawlHealth": 100,
+    "crawler.extensions.CrawlProgress": 110,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
-    "crawler.pipelines.StorePipeline": 200,
+    "crawler.pipelines.KnownArticlePipeline": 200,
     "crawler.pipelines.ClassifyPipeline": 300,
-    "crawler.pipelines.QueuePipeline": 400,
+    "crawler.pipelines.StorePipeline": 400,
+    "crawler.pipelines.CourtNoticePipeline": 500,
 }
 
 # sozwatch's own settings (override with -s NAME=value or `sozwatch crawl` flags)
 SOZWATCH_DB = "sozwatch.db"
-SOZWATCH_SOURCES = None        # None: the shipped crawler/sources.yaml
-SOZWATCH_MODELS_DIR = None     # None: the project's models/ directory
+SOZWATCH_SOURCES = None         # None: the shipped crawler/sources.yaml
+SOZWATCH_SOURCE_NAMES = []      # only these sources (default: all of the spider's kind)
+SOZWATCH_SINCE = None           # ISO date: nothing older is fetched or stored
+SOZWATCH_MODELS_DIR = None      # None: the project's models/ directory
+SOZWATCH_CLASSIFY = True        # False: store articles without running the classifier (tests, backfills)
+SOZWATCH_CONDITIONAL_GET = True
+SOZWATCH_RETRY_BACKOFF = 1.0    # seconds before the first retry, doubling with each further one
+SOZWATCH_RETRY_BACKOFF_MAX = 60.0
+SOZWATCH_RETRY_AFTER_MAX = 600.0  # a server asking for a longer pause is left alone until the next run
+SOZWATCH_MAX_ATTEMPTS = 3       # runs in which an article may fail before it leaves the frontier
+SOZWATCH_STORY_WINDOW_DAYS = 30  # near-duplicates are looked for among this many days of articles
+SOZWATCH_PROGRESS = "auto"      # auto: on a terminal only; on; off
+SOZWATCH_PROGRESS_INTERVAL = 2.0

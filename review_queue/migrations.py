@@ -56,6 +56,7 @@ def m101_review_app(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN story_id TEXT")
     db.execute("CREATE INDEX idx_articles_story ON articles(story_id)")
     db.execute("CREATE INDEX idx_articles_title ON articles(title)")
+    db.execute("CREATE INDEX idx_articles_source ON articles(source)")   # the source filter and its menu
     db.execute("""CREATE TABLE decisions (
         id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES review_items(id),
         user_id INTEGER REFERENCES users(id), username TEXT NOT NULL, action TEXT NOT NULL,
@@ -92,7 +93,37 @@ def m103_severity_priority(db: sqlite_utils.Database) -> None:
                         [(priority_of(rel or 0.0, json.loads(cats or "[]")), item_id) for item_id, rel, cats in rows])
 
 
-MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority]
+def m201_crawl_state(db: sqlite_utils.Database) -> None:
+    """The crawler's memory: seen URLs, a persistent frontier, HTTP validators, per-source runs,
+    near-duplicate signatures and court notices (see review_queue/crawl_state.py)."""
+    db.execute("""CREATE TABLE seen_urls (
+        key TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT, outcome TEXT NOT NULL, seen_at TEXT NOT NULL)""")
+    # Discovered article URLs not fetched yet: a killed crawl resumes from here.
+    db.execute("""CREATE TABLE crawl_frontier (
+        key TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT NOT NULL, discovered_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)""")
+    db.execute("CREATE INDEX idx_crawl_frontier_source ON crawl_frontier(source)")
+    db.execute("""CREATE TABLE http_validators (
+        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, updated_at TEXT NOT NULL)""")
+    db.execute("""CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL, spider TEXT, started_at TEXT NOT NULL,
+        finished_at TEXT, finish_reason TEXT, fetched INTEGER NOT NULL DEFAULT 0,
+        new_items INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+        error_kinds TEXT NOT NULL DEFAULT '{}', stats TEXT NOT NULL DEFAULT '{}')""")
+    db.execute("CREATE INDEX idx_crawl_runs_source ON crawl_runs(source, started_at)")
+    db.execute("""CREATE TABLE article_minhash (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id), story_id TEXT NOT NULL,
+        signature BLOB NOT NULL, created_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX idx_article_minhash_created ON article_minhash(created_at)")
+    db.execute("""CREATE TABLE court_notices (
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL, url TEXT NOT NULL, court TEXT, date TEXT, time TEXT,
+        case_number TEXT, judge TEXT, parties TEXT, article TEXT, subject TEXT, matched TEXT NOT NULL DEFAULT '[]',
+        fetched_at TEXT NOT NULL)""")
+    db.execute("CREATE UNIQUE INDEX idx_court_notices_case ON court_notices(source, case_number, date, time)")
+
+
+MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
+              m201_crawl_state]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from .incidents import get_incident, incident_articles
 from .review import REVIEW_STATUSES, history
@@ -195,7 +195,3 @@ def duplicates(store: Store, article: dict, limit: int = 10) -> list[dict]:
                                 OR (a.title != '' AND a.title = ?))
            ORDER BY a.published LIMIT ?""",
         [article["id"], article.get("story_id"), article.get("content_hash"), article.get("title") or "", limit])
-
-
-def with_status(f: QueueFilter, status: str) -> QueueFilter:
-    return replace(f, status=status)

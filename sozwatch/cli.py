@@ -45,17 +45,45 @@ def _config(ctx, **flags) -> Config:
 
 
 # -- crawl ----------------------------------------------------------------
+def _scrapy_setting(ctx, param, values):
+    overrides = {}
+    for value in values:
+        name, sep, raw = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="-s")
+        overrides[name] = raw
+    return overrides
+
+
 @cli.command()
 @click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML (default: the shipped crawler/sources.yaml).")
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+@click.option("--since", help="Skip anything older: a date (2024-11-01) or an age (7d, 12h).")
+@click.option("--no-classify", is_flag=True, help="Store articles without classifying them (backfills, tests).")
+@click.option("-s", "--setting", "settings", multiple=True, callback=_scrapy_setting,
+              help="A Scrapy setting, NAME=VALUE (e.g. -s DOWNLOAD_DELAY=2).")
 @_db_option
 @click.pass_context
-def crawl(ctx, sources, db_flag):
-    """Crawl the sources' feeds and sitemaps; queue the candidates."""
-    from .crawl import run_crawl
+def crawl(ctx, sources, names, since, no_classify, settings, db_flag):
+    """Crawl the sources' feeds, sitemaps, listings, Telegram channels and court portals;
+    queue the candidates. Progress on a terminal; quiet (warnings only) under cron."""
+    import os
+
+    from .crawl import parse_since, run_crawl
     config = _config(ctx, sources=sources, db=db_flag)
-    result = run_crawl(config)
-    click.echo(f"fetched {result.pages_fetched} pages; stored {result.articles_stored} new articles; "
+    explicit_level = ctx.parent.params.get("log_level") or os.environ.get("SOZWATCH_LOG_LEVEL")
+    if not explicit_level and not sys.stderr.isatty():
+        config = config.with_flags(log_level="WARNING")
+    try:
+        since_iso = parse_since(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    result = run_crawl(config, names=list(names) or None, since=since_iso, classify=not no_classify, **settings)
+    notices = f"; {result.court_notices} court notices" if result.court_notices else ""
+    click.echo(f"fetched {result.pages_fetched} pages; stored {result.articles_stored} new articles{notices}; "
                f"{result.candidates} queued for review; {result.errors} errors; database {config.db}")
+    if result.skipped_locked:
+        click.echo(f"skipped (already being crawled): {', '.join(result.skipped_locked)}", err=True)
 
 
 # -- queue ----------------------------------------------------------------
@@ -189,6 +217,11 @@ def demo(ctx, db_flag):
     click.echo(run_demo(config))
 
 
+from .cli_sources import register_crawl_commands  # noqa: E402 - `sources …` and `schedule`
+
+register_crawl_commands(cli)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors become one line on stderr and an exit code (contracts.md)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -217,6 +250,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     sys.exit(rc if isinstance(rc, int) else 0)
 
+
+# Under `python -m sozwatch.cli` this file runs as __main__: let cli_review register on this module, not a copy.
+sys.modules.setdefault("sozwatch.cli", sys.modules[__name__])
+from . import cli_review  # noqa: E402,F401  registers serve, users, export and queue history
 
 if __name__ == "__main__":
     main()

@@ -1,16 +1,30 @@
-"""Run a Scrapy crawl in this process and return its figures."""
+"""Run a crawl in this process and return its figures; the scheduler that runs each
+source at its interval."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 
+from filelock import FileLock, Timeout
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from classifiers.registry import Registry
-from crawler.sources import load_sources
+from crawler.sources import Source, load_sources
+from review_queue import crawl_state
+from review_queue.store import Store
 
 from .config import Config
+
+log = logging.getLogger(__name__)
+SPIDER_FOR_KIND = {"news": "news", "telegram": "telegram", "court": "court"}
 
 
 @dataclass
@@ -21,6 +35,8 @@ class CrawlResult:
     not_articles: int
     errors: int
     finish_reason: str
+    court_notices: int = 0
+    skipped_locked: list[str] = field(default_factory=list)
 
 
 def scrapy_settings(config: Config, **overrides) -> Settings:
@@ -35,26 +51,155 @@ def scrapy_settings(config: Config, **overrides) -> Settings:
     return settings
 
 
-def run_crawl(config: Config, spider: str = "news", **overrides) -> CrawlResult:
-    """Crawl every source in config.sources into config.db. Blocks until done.
+def parse_since(value: str | None, now: datetime | None = None) -> str | None:
+    """'7d', '12h' or an ISO date → an ISO datetime; None stays None."""
+    if not value:
+        return None
+    from crawler.sources import parse_duration
+    try:
+        delta = parse_duration(value)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"--since: expected a date (2024-11-01) or an age (7d, 12h), got {value!r}") from None
+        return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).isoformat()
+    return ((now or datetime.now(timezone.utc)) - delta).isoformat(timespec="seconds")
 
-    Scrapy's reactor runs once per process, so call this once per process."""
-    # fail early, with a clear message, on a bad sources file or a missing model
-    load_sources(config.sources)
-    Registry(config.models_dir).load()
+
+def source_lock(db: Path, name: str) -> FileLock:
+    """Held while a source is crawled: no two crawls of one source at once, cron or scheduler."""
+    folder = Path(str(db) + ".locks")
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(folder / f"{name}.lock"))
+
+
+def run_crawl(config: Config, names: list[str] | None = None, since: str | None = None,
+              classify: bool = True, **overrides) -> CrawlResult:
+    """Crawl the sources (all in config.sources, or `names`) into config.db. Blocks until done.
+
+    Scrapy's reactor runs once per process, so call this once per process. A source that
+    another crawl holds is skipped (reported in `skipped_locked`)."""
+    sources = load_sources(config.sources, names)   # fail early on a bad sources file …
+    if classify:
+        from classifiers.registry import Registry
+        Registry(config.models_dir).load()          # … or a missing model
+    Store(config.db).close()                        # create / migrate the database once, up front
+    with ExitStack() as locks:
+        mine, locked = [], []
+        for source in sources:
+            lock = source_lock(config.db, source.name)
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                log.warning("%s: another crawl of it is running; skipped", source.name)
+                locked.append(source.name)
+                continue
+            locks.callback(lock.release)
+            mine.append(source)
+        result = _crawl(config, mine, since, classify, overrides) if mine else _empty()
+    result.skipped_locked = locked
+    return result
+
+
+def _empty() -> CrawlResult:
+    return CrawlResult(0, 0, 0, 0, 0, "nothing to crawl")
+
+
+def _crawl(config: Config, sources: list[Source], since: str | None, classify: bool, overrides) -> CrawlResult:
     # the CLI configured logging once; Scrapy must not add a second root handler
     logging.getLogger().setLevel(config.log_level)
-    process = CrawlerProcess(scrapy_settings(config, **overrides), install_root_handler=False)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler)
+    settings = scrapy_settings(config, SOZWATCH_SOURCE_NAMES=[s.name for s in sources], SOZWATCH_SINCE=since,
+                               SOZWATCH_CLASSIFY=classify, **overrides)
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawlers = []
+    for kind in sorted({s.kind for s in sources}):
+        crawler = process.create_crawler(SPIDER_FOR_KIND[kind])
+        process.crawl(crawler)
+        crawlers.append(crawler)
     process.start()
-    stats = crawler.stats.get_stats()
-    errors = sum(v for k, v in stats.items() if k.startswith("sozwatch/errors/"))
+    totals: dict[str, int] = {}
+    reasons = set()
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats()
+        reasons.add(stats.get("finish_reason", "?"))
+        for key, value in stats.items():
+            if isinstance(value, int):
+                totals[key] = totals.get(key, 0) + value
+    errors = sum(v for k, v in totals.items() if k.startswith("sozwatch/source/") and "/errors/" in k)
     return CrawlResult(
-        pages_fetched=stats.get("downloader/response_count", 0),
-        articles_stored=stats.get("sozwatch/articles_stored", 0),
-        candidates=stats.get("sozwatch/candidates", 0),
-        not_articles=stats.get("sozwatch/not_article", 0),
+        pages_fetched=totals.get("downloader/response_count", 0),
+        articles_stored=totals.get("sozwatch/articles_stored", 0),
+        candidates=totals.get("sozwatch/candidates", 0),
+        not_articles=totals.get("sozwatch/not_article", 0),
         errors=errors,
-        finish_reason=stats.get("finish_reason", "?"),
+        finish_reason=",".join(sorted(reasons)),
+        court_notices=totals.get("sozwatch/court_notices_stored", 0),
     )
+
+
+# -- scheduling -------------------------------------------------------------------------------
+def due_sources(config: Config, now: datetime | None = None) -> list[Source]:
+    """Sources whose interval has passed since their last crawl started (or never crawled)."""
+    now = now or datetime.now(timezone.utc)
+    store = Store(config.db)
+    try:
+        due = []
+        for source in load_sources(config.sources):
+            last = crawl_state.last_started(store, source.name)
+            if last is None or now - last >= source.interval_delta:
+                due.append(source)
+        return due
+    finally:
+        store.close()
+
+
+def crawl_command(config: Config, name: str) -> list[str]:
+    return [sys.executable, "-m", "sozwatch.cli", "--db", str(config.db), "--models-dir", str(config.models_dir),
+            "crawl", "--sources", str(config.sources), "--source", name]
+
+
+def run_source(config: Config, name: str, timeout: float) -> tuple[int, str]:
+    """Crawl one source in a child process (Scrapy's reactor runs once per process); (rc, last line)."""
+    started = time.monotonic()
+    try:
+        done = subprocess.run(crawl_command(config, name), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 124, f"stopped after {timeout:.0f} s"
+    lines = (done.stdout.strip() or done.stderr.strip() or "no output").splitlines()
+    tail = lines[-1] if done.returncode == 0 else (done.stderr.strip().splitlines() or ["?"])[-1]
+    return done.returncode, f"{tail} ({time.monotonic() - started:.0f} s)"
+
+
+def run_schedule(config: Config, once: bool = False, jobs: int = 2, tick: float = 60.0,
+                 timeout: float = 3600.0, echo=print) -> int:
+    """Run each due source at its interval, `jobs` at a time; a failing source is logged and
+    tried again at its next interval. `once`: one round, then return how many failed."""
+    running: set[str] = set()
+    attempted: dict[str, datetime] = {}   # a source whose crawl dies before recording a run waits too
+    guard = threading.Lock()
+
+    def job(source: Source) -> int:
+        try:
+            rc, summary = run_source(config, source.name, timeout)
+        except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the scheduler
+            rc, summary = 1, f"{type(exc).__name__}: {exc}"
+        echo(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} {source.name}: "
+             f"{'ok' if rc == 0 else f'FAILED (exit {rc})'}: {summary}")
+        with guard:
+            running.discard(source.name)
+        return rc
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        while True:
+            now = datetime.now(timezone.utc)
+            with guard:
+                due = [s for s in due_sources(config, now) if s.name not in running
+                       and now - attempted.get(s.name, datetime.min.replace(tzinfo=timezone.utc)) >= s.interval_delta]
+                for source in due:
+                    running.add(source.name)
+                    attempted[source.name] = now
+            futures = [pool.submit(job, source) for source in due]
+            if once:
+                return sum(future.result() != 0 for future in futures)
+            time.sleep(tick)

@@ -332,7 +332,9 @@ class DemoSites:
     def write_sources(self, path) -> None:
         sources = [{"name": s.slug, "title": s.cfg["name"], "language": s.cfg["language"],
                     "feeds": [s.url(s.cfg["feed"]["path"])], "sitemaps": [s.url("/sitemap.xml")],
-                    "start_urls": [s.url("/")], "allowed_domains": [self.host]}
+                    "start_urls": [s.url("/")], "allowed_domains": [self.host],
+                    # the demo feeds carry only the newest 15 articles: read the sitemaps too
+                    "discovery": "all"}
                    for s in self.news_sites()]
         Path(path).write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True, sort_keys=False),
                               encoding="utf-8")

@@ -1,6 +1,7 @@
 """The Starlette application: wiring of store, sessions, security, templates and routes."""
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,9 @@ def _templates() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["qs"] = lambda params: urlencode(params)
     env.filters["label"] = as_label
+    env.filters["clock"] = lambda iso: (iso or "")[11:16] + " UTC" if iso else ""   # claim expiry, HH:MM
+    # Audit before/after as readable JSON (Cyrillic kept); escaped like any other text.
+    env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
     return env
 
 

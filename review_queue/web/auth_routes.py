@@ -24,9 +24,8 @@ async def login_submit(request: Request):
     target = safe_next(form.get("next"))
     if user is None:
         return render(request, "login.html", {"next": target, "failed": True}, status_code=401)
-    csrf = request.session.get("csrf")
-    request.session.clear()               # a fresh session on sign-in: no fixation
-    request.session.update(user_id=user.id, csrf=csrf)
+    request.session.clear()               # a fresh session and CSRF token on sign-in: no fixation
+    request.session["user_id"] = user.id
     return RedirectResponse(target, status_code=303)
 
 

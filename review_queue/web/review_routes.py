@@ -1,0 +1,167 @@
+"""The queue, the item page, decisions, claims and exports."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from classifiers.taxonomy import load_taxonomy
+
+from ..export import FORMATS, WHATS, export_text
+from ..incidents import recent_incidents
+from ..queue_view import QueueFilter, first_free, item_detail, list_queue, neighbour, sources
+from ..review import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflict, DecisionError, ItemNotFound,
+                      claim_item, decide)
+from .app import render
+from .rendering import highlight, safe_link
+from .security import csrf_protected
+from . import i18n
+
+HOTKEY_CATEGORIES = 9   # keys 1-9
+
+
+async def home(request: Request):
+    return RedirectResponse("/queue", status_code=303)
+
+
+async def queue_page(request: Request):
+    store = request.app.state.stores()
+    f = QueueFilter.from_params(request.query_params)
+    page = list_queue(store, f, after=request.query_params.get("after"))
+    return render(request, "queue.html", {
+        "f": f, "page": page, "statuses": (*REVIEW_STATUSES, "all"), "sources": sources(store),
+        "taxonomy": load_taxonomy(), "notice": request.query_params.get("notice")})
+
+
+async def next_free(request: Request):
+    """Send the monitor to the highest-priority item nobody else holds, keeping the filters."""
+    f = QueueFilter.from_params(request.query_params)
+    item = first_free(request.app.state.stores(), f, request.state.user.id)
+    if item is None:
+        return RedirectResponse("/queue?" + urlencode(f.params(notice="queue_empty")), status_code=303)
+    return RedirectResponse(f"/items/{item['id']}?" + urlencode(f.params()), status_code=303)
+
+
+def _category_choices(item: dict, chosen: list[str]) -> list[dict]:
+    """All categories, the model's most probable first; the first nine get hotkeys 1-9."""
+    codes = load_taxonomy().codes
+    ordered = sorted(codes, key=lambda c: (c not in item["categories"], -item["scores"].get(c, 0.0), codes.index(c)))
+    return [{"code": c, "score": item["scores"].get(c), "checked": c in chosen,
+             "hotkey": i + 1 if i < HOTKEY_CATEGORIES else None} for i, c in enumerate(ordered)]
+
+
+def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | None, form: dict | None = None):
+    store = request.app.state.stores()
+    lang = request.state.user.lang
+    decision = form or item["decision"] or {}
+    chosen = decision.get("categories") or item["categories"]
+    details = item["details"]
+    return {
+        "item": item, "f": f, "claim": claim,
+        "link": safe_link(item["article"]["url"]),
+        "text_html": highlight(item["article"]["text"], details.get("evidence"),
+                               lambda code: i18n.category_name(lang, code)),
+        "evidence_codes": sorted((details.get("evidence") or {}).keys()) if isinstance(details.get("evidence"), dict) else [],
+        "choices": _category_choices(item, chosen),
+        "decision": decision,
+        "default_attack_type": decision.get("attack_type") or details.get("attack_type") or "",
+        "default_perpetrator": decision.get("perpetrator") or details.get("perpetrator") or "",
+        "taxonomy": load_taxonomy(), "reject_reasons": REJECT_REASONS,
+        "incidents": recent_incidents(store, chosen),
+        "next_item": neighbour(store, f, item, forward=True, skip_claimed_for=request.state.user.id),
+        "prev_item": neighbour(store, f, item, forward=False),
+    }
+
+
+async def item_page(request: Request):
+    store = request.app.state.stores()
+    item_id = request.path_params["item_id"]
+    f = QueueFilter.from_params(request.query_params)
+    row = store.db.execute("SELECT status FROM review_items WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
+    claim = None
+    if row[0] in ("pending", "second_opinion"):   # opening an undecided item reserves it
+        claim = claim_item(store, item_id, request.state.user, request.app.state.settings.claim_minutes)
+    item = item_detail(store, item_id)
+    context = _item_context(request, item, f, claim)
+    context["notice"] = request.query_params.get("notice")
+    return render(request, "item.html", context)
+
+
+def _form_fields(form) -> dict:
+    return {"categories": form.getlist("categories"), "attack_type": form.get("attack_type"),
+            "perpetrator": form.get("perpetrator"), "victims": (form.get("victims") or "").splitlines(),
+            "notes": form.get("notes"), "reject_reason": form.get("reject_reason"),
+            "reject_note": form.get("reject_note"), "incident_date": form.get("incident_date"),
+            "place": form.get("place")}
+
+
+@csrf_protected
+async def decide_item(request: Request):
+    store = request.app.state.stores()
+    item_id = request.path_params["item_id"]
+    form = await request.form()
+    f = QueueFilter.from_params(form)
+    button = form.get("action", "")
+    action, go_next = ("confirm", True) if button == "confirm_next" else (button, False)
+    fields = _form_fields(form)
+    incident_choice = form.get("incident", "new")
+    join = int(incident_choice) if str(incident_choice).isdigit() else None
+    try:
+        version = int(form.get("version", ""))
+        decide(store, item_id, request.state.user, version, action, fields, join_incident=join)
+    except (ValueError, DecisionError) as exc:
+        return _rerender(request, item_id, f, fields, status_code=400, error=str(exc))
+    except ItemNotFound:
+        return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
+    except Conflict as conflict:
+        lang = request.state.user.lang
+        message = i18n.translate(lang, "conflict", name=conflict.last_by or "?", at=conflict.last_at or "?")
+        return _rerender(request, item_id, f, fields, status_code=409, error=message, conflict=True)
+    if go_next:
+        return RedirectResponse("/queue/next?" + urlencode(f.params()), status_code=303)
+    return RedirectResponse(f"/items/{item_id}?" + urlencode(f.params(notice="decided")), status_code=303)
+
+
+def _rerender(request, item_id, f, fields, status_code, error, conflict=False):
+    """The item page again with the monitor's own choices kept, and why they were not applied."""
+    store = request.app.state.stores()
+    item = item_detail(store, item_id)
+    context = _item_context(request, item, f, None, form={**fields, "victims": fields["victims"]})
+    context.update(error=error, conflict=conflict)
+    return render(request, "item.html", context, status_code=status_code)
+
+
+@csrf_protected
+async def renew_claim(request: Request):
+    """Called by the item page every minute (fetch with the CSRF header) while it stays open."""
+    claim = claim_item(request.app.state.stores(), request.path_params["item_id"], request.state.user,
+                       request.app.state.settings.claim_minutes)
+    return JSONResponse({"granted": claim.granted, "holder": claim.holder, "until": claim.until},
+                        status_code=200 if claim.granted else 409)
+
+
+async def export_download(request: Request):
+    what, fmt = request.query_params.get("what"), request.query_params.get("format")
+    if what not in WHATS or fmt not in FORMATS:
+        return PlainTextResponse("what: incidents|decisions, format: csv|jsonl", status_code=400)
+    body = export_text(request.app.state.stores(), what, fmt)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
+    return Response(body, media_type=media,
+                    headers={"content-disposition": f'attachment; filename="sozwatch-{what}-{stamp}.{fmt}"'})
+
+
+routes = [
+    Route("/", home, methods=["GET"]),
+    Route("/queue", queue_page, methods=["GET"]),
+    Route("/queue/next", next_free, methods=["GET"]),
+    Route("/items/{item_id:int}", item_page, methods=["GET"]),
+    Route("/items/{item_id:int}/decide", decide_item, methods=["POST"]),
+    Route("/items/{item_id:int}/claim", renew_claim, methods=["POST"]),
+    Route("/export", export_download, methods=["GET"]),
+]

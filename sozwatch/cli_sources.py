@@ -1,0 +1,138 @@
+"""`sozwatch sources validate|status|list` and `sozwatch schedule`: the crawler's commands
+besides `crawl`. Each is a thin shell over a function a test can call."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from crawler.sources import DEFAULT_SOURCES, load_sources, validate_sources
+
+
+class ProblemsFound(click.ClickException):
+    """The command ran and found problems (contracts.md: exit 1)."""
+    exit_code = 1
+
+
+# -- functions behind the commands ---------------------------------------------------------
+def status_rows(db: Path, sources_path: Path, now: datetime | None = None) -> list[dict]:
+    """One row per source: last run and success, its figures, and a flag when it is silent
+    (nothing new for longer than its max_silence) or failing."""
+    from review_queue import crawl_state
+    from review_queue.store import Store
+    now = now or datetime.now(timezone.utc)
+    store = Store(db)
+    try:
+        health = crawl_state.source_health(store)
+    finally:
+        store.close()
+    rows = []
+    for source in load_sources(sources_path):
+        h = health.get(source.name)
+        row = {"source": source.name, "kind": source.kind, "last_run": None, "last_success": None,
+               "fetched": 0, "new": 0, "errors": {}, "flag": "never crawled"}
+        if h:
+            last = h["last"]
+            row.update(last_run=last["finished_at"], last_success=h["last_success"], fetched=last["fetched"],
+                       new=last["new_items"], errors=last["error_kinds"], flag="")
+            newest = h["last_new"] or h["last_success"]
+            if not h["last_success"]:
+                row["flag"] = "FAILING: never finished"
+            elif newest and now - crawl_state.utc_datetime(newest) > source.silence_delta:
+                row["flag"] = f"SILENT > {source.max_silence}"
+            elif last["fetched"] and sum(last["error_kinds"].values()) >= last["fetched"]:
+                row["flag"] = "FAILING: errors on every fetch"
+        rows.append(row)
+    return rows
+
+
+def format_status(rows: list[dict]) -> str:
+    lines = [f"{'source':<28} {'kind':<8} {'last run':<20} {'last success':<20} {'fetched':>7} {'new':>5} "
+             f"{'errors':<30} flag"]
+    for r in rows:
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(r["errors"].items())) or "-"
+        lines.append(f"{r['source']:<28} {r['kind']:<8} {(r['last_run'] or '-')[:19]:<20} "
+                     f"{(r['last_success'] or '-')[:19]:<20} {r['fetched']:>7} {r['new']:>5} {errors[:30]:<30} "
+                     f"{r['flag']}")
+    return "\n".join(lines)
+
+
+# -- commands -------------------------------------------------------------------------------
+@click.group("sources")
+def sources_group():
+    """Check the sources file and see how each source is doing."""
+
+
+@sources_group.command("validate")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def sources_validate(ctx, file):
+    """Check a sources file (default: the configured one); every mistake with its line number."""
+    path = Path(file) if file else ctx.obj.sources
+    problems = validate_sources(path)
+    for problem in problems:
+        click.echo(f"{path}:{problem.line}: {problem.message}", err=True)
+    if problems:
+        raise ProblemsFound(f"{len(problems)} problem(s) in {path}")
+    sources = load_sources(path)
+    kinds = {}
+    for s in sources:
+        kinds[s.kind] = kinds.get(s.kind, 0) + 1
+    click.echo(f"{path}: {len(sources)} sources OK ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+
+
+@sources_group.command("list")
+@click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML.")
+@click.pass_context
+def sources_list(ctx, sources):
+    """Name, kind, languages, region and interval of each source."""
+    for s in load_sources(Path(sources) if sources else ctx.obj.sources):
+        click.echo(f"{s.name:<28} {s.kind:<8} {','.join(s.languages):<9} {s.region[:24]:<24} every {s.interval}")
+
+
+@sources_group.command("status")
+@click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML.")
+@click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite database.")
+@click.option("--check", is_flag=True, help="Exit 1 when a source is flagged (for monitoring).")
+@click.pass_context
+def sources_status(ctx, sources, db_flag, check):
+    """A table of each source's last run, figures and errors; flags silent or failing sources."""
+    config = ctx.obj.with_flags(sources=sources, db=db_flag)
+    if not Path(config.db).exists():
+        raise ProblemsFound(f"database not found: {config.db} (run `sozwatch crawl` first)")
+    rows = status_rows(config.db, config.sources)
+    click.echo(format_status(rows))
+    flagged = [r for r in rows if r["flag"]]
+    if check and flagged:
+        raise ProblemsFound(f"{len(flagged)} source(s) flagged")
+
+
+@click.command("schedule")
+@click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML.")
+@click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite database.")
+@click.option("--once", is_flag=True, help="Run the sources that are due, then exit (for cron).")
+@click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Sources crawled at once.")
+@click.option("--tick", type=click.FloatRange(1, 3600), default=60, show_default=True,
+              help="Seconds between looks at what is due.")
+@click.option("--timeout", type=click.FloatRange(10), default=3600, show_default=True,
+              help="Seconds one source's crawl may take.")
+@click.pass_context
+def schedule(ctx, sources, db_flag, once, jobs, tick, timeout):
+    """Crawl each source at its configured interval; one line per run. Runs until stopped,
+    or with --once one round (exit 1 when a source failed)."""
+    from .crawl import run_schedule
+    config = ctx.obj.with_flags(sources=sources, db=db_flag)
+    load_sources(config.sources)  # a bad file fails now, not in every child
+    failed = run_schedule(config, once=once, jobs=jobs, tick=tick, timeout=timeout,
+                          echo=lambda line: click.echo(line, err=False))
+    if failed:
+        raise ProblemsFound(f"{failed} source(s) failed")
+
+
+def register_crawl_commands(cli: click.Group) -> None:
+    cli.add_command(sources_group)
+    cli.add_command(schedule)
+
+
+__all__ = ["register_crawl_commands", "status_rows", "format_status", "DEFAULT_SOURCES"]
