@@ -116,7 +116,7 @@ def source_health(store: Store) -> dict[str, dict]:
     for row in store.db.execute_returning_dicts("""
             SELECT source, MAX(started_at) AS last_run,
                    MAX(CASE WHEN finish_reason = 'finished' THEN finished_at END) AS last_success,
-                   MAX(CASE WHEN new_items > 0 THEN finished_at END) AS last_new,
+                   MAX(CASE WHEN new_items > 0 THEN started_at END) AS last_new,
                    COUNT(*) AS runs FROM crawl_runs GROUP BY source"""):
         health[row["source"]] = row
     for source, row in health.items():

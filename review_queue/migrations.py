@@ -122,8 +122,20 @@ def m201_crawl_state(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_court_notices_case ON court_notices(source, case_number, date, time)")
 
 
+def m401_learning_loop(db: sqlite_utils.Database) -> None:
+    """Double review (agreement between monitors) and where a queue item came from: the model's
+    candidates ('model') or the random sample of articles the model scored low ('low_score_sample')."""
+    db.execute("ALTER TABLE review_items ADD COLUMN double_review INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE review_items ADD COLUMN origin TEXT NOT NULL DEFAULT 'model'")
+    db.execute("CREATE INDEX idx_review_items_double ON review_items(double_review) WHERE double_review = 1")
+    # Alerts already sent (review_queue/alerts.py), so each grave incident is announced once.
+    db.execute("CREATE TABLE alerts_sent (key TEXT PRIMARY KEY, kind TEXT NOT NULL, item_id INTEGER, "
+               "sent_at TEXT NOT NULL, channels TEXT NOT NULL)")
+    m103_severity_priority(db)   # priorities now include the model's uncertainty (review_queue/priority.py)
+
+
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
-              m201_crawl_state]
+              m201_crawl_state, m401_learning_loop]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

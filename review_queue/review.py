@@ -12,13 +12,13 @@ from datetime import datetime, timedelta, timezone
 from classifiers.taxonomy import load_taxonomy
 
 from .incidents import attach_to_incident
-from .store import Store, utc_now
+from .store import STATUSES, Store, utc_now
 from .transactions import write_transaction
 from .users import User
 
 ACTIONS = ("confirm", "reject", "second_opinion")
 STATUS_AFTER = {"confirm": "confirmed", "reject": "rejected", "second_opinion": "second_opinion"}
-REVIEW_STATUSES = ("pending", "second_opinion", "confirmed", "rejected")
+REVIEW_STATUSES = STATUSES
 REJECT_REASONS = ("not_incident", "not_media", "outside_kazakhstan", "duplicate", "old_news", "other")
 DEFAULT_CLAIM_MINUTES = 5
 

@@ -16,7 +16,7 @@ import sqlite_utils
 from .migrations import migrate
 from .priority import priority_of
 
-STATUSES = ("pending", "confirmed", "rejected")
+STATUSES = ("pending", "second_opinion", "confirmed", "rejected")  # a review item's life
 
 
 def utc_now() -> str:

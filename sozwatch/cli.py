@@ -11,6 +11,7 @@ import click
 from classifiers.dataset import HELDOUT_PATH, TRAIN_PATH, DataError, read_examples
 from classifiers.registry import ModelError, Registry
 from crawler.sources import SourcesError
+from review_queue.store import STATUSES, Store
 
 from .config import Config
 
@@ -71,14 +72,14 @@ def crawl(ctx, sources, names, since, no_classify, settings, db_flag):
 
     from .crawl import parse_since, run_crawl
     config = _config(ctx, sources=sources, db=db_flag)
-    explicit_level = ctx.parent.params.get("log_level") or os.environ.get("SOZWATCH_LOG_LEVEL")
-    if not explicit_level and not sys.stderr.isatty():
-        config = config.with_flags(log_level="WARNING")
+    # under cron (no terminal) Scrapy's own chatter is dropped unless a level was asked for
+    quiet = not (ctx.parent.params.get("log_level") or os.environ.get("SOZWATCH_LOG_LEVEL") or sys.stderr.isatty())
     try:
         since_iso = parse_since(since)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
-    result = run_crawl(config, names=list(names) or None, since=since_iso, classify=not no_classify, **settings)
+    result = run_crawl(config, names=list(names) or None, since=since_iso, classify=not no_classify,
+                       quiet=quiet, **settings)
     notices = f"; {result.court_notices} court notices" if result.court_notices else ""
     click.echo(f"fetched {result.pages_fetched} pages; stored {result.articles_stored} new articles{notices}; "
                f"{result.candidates} queued for review; {result.errors} errors; database {config.db}")
@@ -93,7 +94,7 @@ def queue():
 
 
 @queue.command("list")
-@click.option("--status", type=click.Choice(["pending", "confirmed", "rejected", "all"]), default="pending", show_default=True)
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), default="pending", show_default=True)
 @click.option("--category", help="Only items predicted with this taxonomy code.")
 @click.option("--lang", type=click.Choice(["kk", "ru", "en", "other"]))
 @click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
@@ -103,7 +104,6 @@ def queue():
 def queue_list(ctx, status, category, lang, limit, as_json, db_flag):
     """List queue items, highest priority first."""
     from classifiers.taxonomy import load_taxonomy
-    from review_queue.store import Store
     if category and category not in load_taxonomy().categories:
         raise click.BadParameter(f"unknown category {category!r}", param_hint="--category")
     config = _config(ctx, db=db_flag)
@@ -149,18 +149,25 @@ def eval_(ctx, data_path, version, as_json):
 @cli.command()
 @click.option("--no-embeddings", is_flag=True, help="Train the TF-IDF-only model (the fallback).")
 @click.option("--promote", "promote_as", type=click.Choice(["active", "fallback"]), help="Promote the new version.")
+@click.option("--with-decisions/--no-decisions", default=True, show_default=True,
+              help="Add the review queue's confirmed and rejected decisions (see review_queue.training_data).")
+@_db_option
 @click.pass_context
-def train(ctx, no_embeddings, promote_as):
-    """Train a model version on the shipped training split; score it on the held-out split."""
-    from classifiers.training import train_version
+def train(ctx, no_embeddings, promote_as, with_decisions, db_flag):
+    """Train a model version on the shipped training split (plus monitors' decisions); score it on the
+    held-out split (and on held-out confirmed items)."""
+    from review_queue.training_data import train_with_decisions
     registry = Registry(ctx.obj.models_dir)
-    version = train_version(read_examples(TRAIN_PATH), read_examples(HELDOUT_PATH), registry,
-                            use_embeddings=False if no_embeddings else None)
+    db = _config(ctx, db=db_flag).db
+    store = Store(db) if with_decisions and Path(db).exists() else None
+    version = train_with_decisions(store, registry, read_examples(TRAIN_PATH), read_examples(HELDOUT_PATH),
+                                   use_embeddings=False if no_embeddings else None)
     card = registry.card(version)
     metrics = card["heldout_metrics"]
     click.echo(f"trained {version}: held-out relevance F1 {metrics['relevance']['f1']:.3f}, "
                f"category micro-F1 {metrics['categories']['micro_f1']:.3f}")
     if promote_as:
+        _check_gate(registry, version, promote_as, force=False)
         registry.promote(version, promote_as)
         click.echo(f"{version} is now the {promote_as} model")
 
@@ -196,10 +203,26 @@ def models_show(ctx, version):
 @models.command("promote")
 @click.argument("version")
 @click.option("--as", "role", type=click.Choice(["active", "fallback"]), default="active", show_default=True)
+@click.option("--force", is_flag=True, help="Promote even if the quality gate refuses the candidate.")
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True,
+              help="How far a gate figure may drop below the active model's.")
 @click.pass_context
-def models_promote(ctx, version, role):
-    Registry(ctx.obj.models_dir).promote(version, role)
+def models_promote(ctx, version, role, force, tolerance):
+    registry = Registry(ctx.obj.models_dir)
+    _check_gate(registry, version, role, force, tolerance)
+    registry.promote(version, role)
     click.echo(f"{version} is now the {role} model")
+
+
+def _check_gate(registry: Registry, version: str, role: str, force: bool, tolerance: float = 0.02) -> None:
+    """The quality gate (classifiers.quality_gate) before a version becomes the active model."""
+    if role != "active" or force:
+        return
+    from classifiers.quality_gate import check_promotion
+    result = check_promotion(registry, version, tolerance)
+    if not result.passed:
+        raise SozwatchError(result.message())
+    click.echo(result.message(), err=True)
 
 
 # -- demo -------------------------------------------------------------------
@@ -254,6 +277,8 @@ def main(argv: list[str] | None = None) -> None:
 # Under `python -m sozwatch.cli` this file runs as __main__: let cli_review register on this module, not a copy.
 sys.modules.setdefault("sozwatch.cli", sys.modules[__name__])
 from . import cli_review  # noqa: E402,F401  registers serve, users, export and queue history
+
+from . import cli_learn  # noqa: E402,F401  registers report, reclassify, stats agreement and alerts test
 
 if __name__ == "__main__":
     main()

@@ -75,11 +75,12 @@ def source_lock(db: Path, name: str) -> FileLock:
 
 
 def run_crawl(config: Config, names: list[str] | None = None, since: str | None = None,
-              classify: bool = True, **overrides) -> CrawlResult:
+              classify: bool = True, quiet: bool = False, **overrides) -> CrawlResult:
     """Crawl the sources (all in config.sources, or `names`) into config.db. Blocks until done.
 
     Scrapy's reactor runs once per process, so call this once per process. A source that
-    another crawl holds is skipped (reported in `skipped_locked`)."""
+    another crawl holds is skipped (reported in `skipped_locked`). `quiet`: Scrapy logs
+    warnings only (cron); sozwatch's own messages keep the configured level."""
     sources = load_sources(config.sources, names)   # fail early on a bad sources file …
     if classify:
         from classifiers.registry import Registry
@@ -97,7 +98,7 @@ def run_crawl(config: Config, names: list[str] | None = None, since: str | None 
                 continue
             locks.callback(lock.release)
             mine.append(source)
-        result = _crawl(config, mine, since, classify, overrides) if mine else _empty()
+        result = _crawl(config, mine, since, classify, quiet, overrides) if mine else _empty()
     result.skipped_locked = locked
     return result
 
@@ -106,9 +107,12 @@ def _empty() -> CrawlResult:
     return CrawlResult(0, 0, 0, 0, 0, "nothing to crawl")
 
 
-def _crawl(config: Config, sources: list[Source], since: str | None, classify: bool, overrides) -> CrawlResult:
+def _crawl(config: Config, sources: list[Source], since: str | None, classify: bool, quiet: bool,
+           overrides) -> CrawlResult:
     # the CLI configured logging once; Scrapy must not add a second root handler
     logging.getLogger().setLevel(config.log_level)
+    if quiet:
+        logging.getLogger("scrapy").setLevel(logging.WARNING)
     settings = scrapy_settings(config, SOZWATCH_SOURCE_NAMES=[s.name for s in sources], SOZWATCH_SINCE=since,
                                SOZWATCH_CLASSIFY=classify, **overrides)
     process = CrawlerProcess(settings, install_root_handler=False)

@@ -5,7 +5,6 @@ import signal
 import sqlite3
 import subprocess
 import time
-from datetime import datetime, timezone
 
 import pytest
 

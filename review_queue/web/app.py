@@ -71,6 +71,7 @@ def render(request, template: str, context: dict | None = None, status_code: int
 
 def create_app(settings: AppSettings) -> Starlette:
     from .auth_routes import routes as auth_routes
+    from .learn_routes import routes as learn_routes
     from .review_routes import routes as review_routes
 
     stores = Stores(Path(settings.db))
@@ -78,7 +79,7 @@ def create_app(settings: AppSettings) -> Starlette:
     secret = session_secret(bootstrap)
     bootstrap.close()
     app = Starlette(
-        routes=[*auth_routes, *review_routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
+        routes=[*auth_routes, *review_routes, *learn_routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(SessionMiddleware, secret_key=secret, session_cookie="sozwatch_session",

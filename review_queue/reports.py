@@ -1,0 +1,303 @@
+"""The foundation's monthly and annual counts, computed from confirmed incidents.
+
+Counting rules (as the Adil Soz reports state them):
+- the unit is the incident, not the article: several confirmed articles joined to one
+  incident count once;
+- an incident belongs to the month of its date (the event; the confirmation time when
+  the monitor gave none), so an ongoing case that keeps producing articles is counted
+  once, in the month it started, never again in later months;
+- an incident counts once in each category it carries and once in each group those
+  categories fall in (group line = incidents with any category of that group).
+
+`monthly_report` / `annual_report` return plain dicts; `render_markdown`, `render_csv`
+and `render_html` turn them into the three output formats.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+
+from classifiers.taxonomy import load_taxonomy
+
+from .export import incident_records
+from .incidents import incident_articles
+from .priority import severity_of
+from .store import Store
+from .web.rendering import safe_link
+
+TEMPLATES = Path(__file__).with_name("web") / "templates"
+KEY_INCIDENTS = 6
+TREND_MONTHS = 12
+FORMATS = ("md", "html", "csv")
+ONGOING_NOTE = ("Counts are of incidents, not articles; an ongoing case is counted once, "
+                "in the month it started (reports on ongoing cases are not counted again).")
+
+
+class ReportError(ValueError):
+    """A malformed month or year."""
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Month":
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            date(year, month, 1)
+        except (ValueError, TypeError):
+            raise ReportError(f"month must look like 2024-09, got {text!r}") from None
+        return cls(year, month)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return date(self.year, self.month, 1).strftime("%B %Y")
+
+    def shifted(self, months: int) -> "Month":
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+
+def incident_month(incident: dict) -> str:
+    """YYYY-MM of the incident's date, or of its creation when the monitor gave no date."""
+    return (incident.get("date") or incident.get("created_at") or "")[:7]
+
+
+def confirmed_incidents(store: Store) -> list[dict]:
+    """Every incident with at least one confirmed article (the export's records), with its month."""
+    return [{**incident, "month": incident_month(incident)} for incident in incident_records(store)]
+
+
+# -- counting ----------------------------------------------------------------
+def group_counts(incidents: list[dict]) -> dict[str, dict]:
+    """{group: {"count": incidents in the group, "categories": {code: incidents}}} in taxonomy order."""
+    taxonomy = load_taxonomy()
+    per_code: Counter = Counter()
+    per_group: Counter = Counter()
+    for incident in incidents:
+        codes = set(incident["categories"])
+        per_code.update(codes)
+        per_group.update({taxonomy.group_of(code) for code in codes})
+    return {group: {"count": per_group[group],
+                    "categories": {code: per_code[code] for code in taxonomy.codes
+                                   if taxonomy.group_of(code) == group and per_code[code]}}
+            for group in taxonomy.groups}
+
+
+def _groups_block(incidents: list[dict], previous: list[dict] | None = None) -> list[dict]:
+    taxonomy = load_taxonomy()
+    now, before = group_counts(incidents), group_counts(previous or [])
+    block = []
+    for group, counts in now.items():
+        block.append({
+            "code": group, "name": taxonomy.groups[group]["en"], "count": counts["count"],
+            "previous": before[group]["count"] if previous is not None else None,
+            "change_pct": change_pct(counts["count"], before[group]["count"]) if previous is not None else None,
+            "categories": [{"code": code, "name": taxonomy.categories[code]["en"], "count": n}
+                           for code, n in counts["categories"].items()],
+        })
+    return block
+
+
+def change_pct(now: int, before: int) -> float | None:
+    """Percentage change against the previous period; None when there was nothing before."""
+    return round(100.0 * (now - before) / before, 1) if before else None
+
+
+def shares(incidents: list[dict], field: str, names: dict[str, str], previous: list[dict]) -> list[dict]:
+    """Counts and shares (% of all incidents) of one attribute (attack_type, perpetrator), with the
+    previous year's count and the change; incidents without the attribute are shown as 'unspecified'."""
+    now = Counter(incident.get(field) or "unspecified" for incident in incidents)
+    before = Counter(incident.get(field) or "unspecified" for incident in previous)
+    total = len(incidents)
+    rows = []
+    for code in [*names, "unspecified"]:
+        if not now[code] and not before[code]:
+            continue
+        rows.append({"code": code, "name": names.get(code, "Not specified"), "count": now[code],
+                     "share_pct": round(100.0 * now[code] / total, 1) if total else 0.0,
+                     "previous": before[code], "change_pct": change_pct(now[code], before[code])})
+    return rows
+
+
+def key_incidents(store: Store, incidents: list[dict], limit: int = KEY_INCIDENTS) -> list[dict]:
+    """The month's key events: the most reported first (articles joined), then the gravest, then by date."""
+    ranked = sorted(incidents, key=lambda i: (-len(i["item_ids"]), -severity_of(i["categories"]),
+                                              i.get("date") or "", i["incident_id"]))
+    taxonomy = load_taxonomy()
+    return [{**incident, "category_names": [taxonomy.categories[c]["en"] for c in incident["categories"]],
+             "articles": [{**a, "link": safe_link(a["url"])} for a in incident_articles(store, incident["incident_id"])]}
+            for incident in ranked[:limit]]
+
+
+def monthly_trend(incidents: list[dict], last: Month, months: int = TREND_MONTHS) -> list[dict]:
+    """Incident counts for the `months` months ending with `last`, oldest first."""
+    per_month = Counter(incident["month"] for incident in incidents)
+    keys = [last.shifted(-offset).key for offset in range(months - 1, -1, -1)]
+    return [{"month": key, "count": per_month[key]} for key in keys]
+
+
+# -- the two reports -----------------------------------------------------------
+def monthly_report(store: Store, month: str) -> dict:
+    period = Month.parse(month)
+    incidents = confirmed_incidents(store)
+    in_month = [i for i in incidents if i["month"] == period.key]
+    return {
+        "kind": "month", "period": period.key, "title": f"Violations of freedom of speech in Kazakhstan, {period.label}",
+        "total": len(in_month), "groups": _groups_block(in_month),
+        "key_incidents": key_incidents(store, in_month),
+        "trend": monthly_trend(incidents, period), "note": ONGOING_NOTE,
+    }
+
+
+def annual_report(store: Store, year: int) -> dict:
+    taxonomy = load_taxonomy()
+    incidents = confirmed_incidents(store)
+    this_year = [i for i in incidents if i["month"][:4] == f"{year:04d}"]
+    last_year = [i for i in incidents if i["month"][:4] == f"{year - 1:04d}"]
+    return {
+        "kind": "year", "period": str(year), "title": f"Attacks on media workers in Kazakhstan in {year}",
+        "total": len(this_year), "previous_total": len(last_year),
+        "change_pct": change_pct(len(this_year), len(last_year)),
+        "groups": _groups_block(this_year, last_year),
+        "attack_types": shares(this_year, "attack_type", taxonomy.attack_types, last_year),
+        "perpetrators": shares(this_year, "perpetrator", taxonomy.perpetrators, last_year),
+        "key_incidents": key_incidents(store, this_year),
+        "trend": monthly_trend(incidents, Month(year, 12)), "note": ONGOING_NOTE,
+    }
+
+
+def build_report(store: Store, month: str | None = None, year: int | None = None) -> dict:
+    if bool(month) == bool(year):
+        raise ReportError("give either a month (2024-09) or a year (2024)")
+    return monthly_report(store, month) if month else annual_report(store, year)
+
+
+# -- charts ---------------------------------------------------------------------
+def _figure_svg(figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def chart_svgs(report: dict) -> dict[str, str]:
+    """Two SVG charts: incidents by category, and incidents per month over the trend window."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    plt.rcParams["svg.hashsalt"] = "sozwatch"   # stable element ids: the same report, the same file
+
+    rows = [(c["code"], c["count"]) for g in report["groups"] for c in g["categories"]]
+    colours = {"A": "#b5443b", "B": "#3b6fb5", "C": "#8a6d1f"}
+    fig, ax = plt.subplots(figsize=(7, 0.32 * max(len(rows), 3) + 0.8))
+    ax.barh([code for code, _ in rows][::-1], [n for _, n in rows][::-1],
+            color=[colours.get(code[0], "#777") for code, _ in rows][::-1])
+    for y, (_, n) in enumerate(rows[::-1]):
+        ax.text(n, y, f" {n}", va="center", fontsize=8)
+    ax.set_xlabel("incidents")
+    ax.set_title(f"Incidents by category, {report['period']}")
+    ax.spines[["top", "right"]].set_visible(False)
+    by_category = _figure_svg(fig)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 2.6))
+    months = [row["month"] for row in report["trend"]]
+    ax.bar(months, [row["count"] for row in report["trend"]], color="#3b6fb5")
+    ax.set_title("Incidents per month, last 12 months")
+    ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    trend = _figure_svg(fig)
+    plt.close(fig)
+    return {"by_category": by_category, "trend": trend}
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+# -- renderings -------------------------------------------------------------------
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{value:+.0f}%"
+
+
+def render_markdown(report: dict) -> str:
+    lines = [f"# {report['title']}", "", f"In {report['period']}, the following were recorded:", ""]
+    for group in report["groups"]:
+        change = ""
+        if group["previous"] is not None:
+            change = f" ({_pct(group['change_pct'])} vs {group['previous']} the year before)"
+        lines.append(f"**{group['count']}** reports — {group['name']}{change}, including:")
+        lines += [f"- {c['count']} {c['name']} (`{c['code']}`)" for c in group["categories"]]
+        lines.append("")
+    if report["kind"] == "year":
+        lines += [f"Total: **{report['total']}** incidents ({_pct(report['change_pct'])} vs "
+                  f"{report['previous_total']} the year before).", ""]
+        for title, key in (("By attack type", "attack_types"), ("By perpetrator", "perpetrators")):
+            lines += [f"## {title}", "", "| | incidents | share | previous year | change |", "|---|---|---|---|---|"]
+            lines += [f"| {r['name']} | {r['count']} | {r['share_pct']:.0f}% | {r['previous']} | {_pct(r['change_pct'])} |"
+                      for r in report[key]]
+            lines.append("")
+    lines += ["## Key incidents", ""]
+    for incident in report["key_incidents"]:
+        place = f", {incident['place']}" if incident.get("place") else ""
+        victims = f" _{', '.join(incident['victims'])}._" if incident.get("victims") else ""
+        lines.append(f"- **{incident.get('date') or 'undated'}{place}** — {'; '.join(incident['category_names'])}."
+                     f"{victims} {incident.get('notes') or ''}".rstrip())
+        lines += [f"  - [{a['title'] or a['url']}]({a['url']})" for a in incident["articles"]]
+    lines += ["", "## Incidents per month", "", "| month | incidents |", "|---|---|"]
+    lines += [f"| {row['month']} | {row['count']} |" for row in report["trend"]]
+    lines += ["", f"_{report['note']}_", ""]
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = ["section", "group", "code", "name", "count", "share_pct", "previous", "change_pct"]
+
+
+def render_csv(report: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for group in report["groups"]:
+        writer.writerow({"section": "group", "group": group["code"], "code": group["code"], "name": group["name"],
+                         "count": group["count"], "previous": group["previous"], "change_pct": group["change_pct"]})
+        for c in group["categories"]:
+            writer.writerow({"section": "category", "group": group["code"], **c})
+    for key in ("attack_types", "perpetrators"):
+        for row in report.get(key, []):
+            writer.writerow({"section": key[:-1], **row})
+    for row in report["trend"]:
+        writer.writerow({"section": "month", "code": row["month"], "count": row["count"]})
+    return buffer.getvalue()
+
+
+def report_environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def report_context(report: dict) -> dict:
+    charts = chart_svgs(report)
+    return {"report": report, "charts": {name: svg_data_uri(svg) for name, svg in charts.items()}}
+
+
+def render_html(report: dict) -> str:
+    """A standalone HTML document (charts embedded as SVG data URIs, no external files)."""
+    return report_environment().get_template("report_document.html").render(**report_context(report))
+
+
+def render(report: dict, fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ReportError(f"format must be one of {FORMATS}")
+    return {"md": render_markdown, "csv": render_csv, "html": render_html}[fmt](report)

@@ -1,0 +1,102 @@
+"""Reports and the learning loop in the web app: the monthly/annual report (page, charts, downloads),
+the agreement page for admins, double review and the "most uncertain first" list."""
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..agreement import agreement_report, set_double_review
+from ..reports import ReportError, build_report, chart_svgs, render as render_report
+from ..sampling import most_uncertain
+from .app import render
+from .security import csrf_protected
+
+MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
+               "html": "text/html; charset=utf-8"}
+
+
+def _period(request: Request) -> dict:
+    """month=YYYY-MM or year=YYYY from the query; last month by default."""
+    month, year = request.query_params.get("month"), request.query_params.get("year")
+    if year and year.isdigit():
+        return {"year": int(year)}
+    if not month:
+        today = date.today()
+        month = f"{today.year - (today.month == 1):04d}-{(today.month - 2) % 12 + 1:02d}"
+    return {"month": month}
+
+
+def _report(request: Request):
+    return build_report(request.app.state.stores(), **_period(request))
+
+
+async def report_page(request: Request):
+    try:
+        report = _report(request)
+    except ReportError as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+    query = request.url.query
+    charts = {name: f"/reports/chart/{name}.svg?{query}" for name in ("by_category", "trend")}
+    return render(request, "report_page.html", {"report": report, "charts": charts})
+
+
+async def report_chart(request: Request):
+    try:
+        svg = chart_svgs(_report(request)).get(request.path_params["name"])
+    except ReportError as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+    if svg is None:
+        return PlainTextResponse("no such chart", status_code=404)
+    return Response(svg, media_type="image/svg+xml")
+
+
+async def report_download(request: Request):
+    fmt = request.query_params.get("format", "md")
+    if fmt not in MEDIA_TYPES:
+        return PlainTextResponse("format must be md, csv or html", status_code=400)
+    try:
+        report = _report(request)
+    except ReportError as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+    filename = f"sozwatch-report-{report['period']}.{fmt}"
+    return Response(render_report(report, fmt), media_type=MEDIA_TYPES[fmt],
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def _admin_only(request: Request):
+    return None if request.state.user.is_admin else PlainTextResponse("Admins only.", status_code=403)
+
+
+async def agreement_page(request: Request):
+    return _admin_only(request) or render(request, "agreement.html",
+                                          {"agreement": agreement_report(request.app.state.stores())})
+
+
+@csrf_protected
+async def double_review(request: Request):
+    refused = _admin_only(request)
+    if refused:
+        return refused
+    form = await request.form()
+    item_id = request.path_params["item_id"]
+    if not set_double_review(request.app.state.stores(), item_id, on=form.get("on", "1") == "1"):
+        return PlainTextResponse("no such item", status_code=404)
+    return RedirectResponse(f"/items/{item_id}", status_code=303)
+
+
+async def uncertain_page(request: Request):
+    items = most_uncertain(request.app.state.stores(), limit=100)
+    return render(request, "uncertain.html", {"items": items})
+
+
+routes = [
+    Route("/reports", report_page, methods=["GET"]),
+    Route("/reports/chart/{name}.svg", report_chart, methods=["GET"]),
+    Route("/reports/download", report_download, methods=["GET"]),
+    Route("/admin/agreement", agreement_page, methods=["GET"]),
+    Route("/items/{item_id:int}/double-review", double_review, methods=["POST"]),
+    Route("/queue/uncertain", uncertain_page, methods=["GET"]),
+]

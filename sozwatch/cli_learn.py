@@ -1,0 +1,145 @@
+"""Commands of the learning loop and the reports: report, reclassify, stats agreement, alerts test.
+
+Registered on the `cli` group of sozwatch.cli (one import line at its end); each is a
+thin shell over a function in review_queue.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .cli import SozwatchError, _config, _db_option, _require_db, cli, queue
+
+
+def _store(ctx, db_flag):
+    from review_queue.store import Store
+    config = _config(ctx, db=db_flag)
+    _require_db(config.db)
+    return Store(config.db)
+
+
+# -- report -------------------------------------------------------------------
+@cli.command()
+@click.option("--month", help="A month, YYYY-MM: the monthly report.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="A year: the annual report (attack types, "
+              "perpetrators, change versus the previous year).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@_db_option
+@click.pass_context
+def report(ctx, month, year, fmt, out, db_flag):
+    """The foundation's monthly (or annual) counts from confirmed incidents."""
+    from review_queue.reports import ReportError, build_report, render
+    try:
+        text = render(build_report(_store(ctx, db_flag), month=month, year=year), fmt)
+    except ReportError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+# -- reclassify ---------------------------------------------------------------
+@cli.command()
+@click.option("--model", "version", help="Model version (default: the active one).")
+@click.option("--batch-size", type=click.IntRange(1, 1000), default=32, show_default=True)
+@_db_option
+@click.pass_context
+def reclassify(ctx, version, batch_size, db_flag):
+    """Re-score pending items with the active model; earlier scores stay in the item's prediction history."""
+    from classifiers.registry import Registry
+    from classifiers.understand import Understander
+    from review_queue.reclassify import pending_article_ids, rescore_articles
+    store = _store(ctx, db_flag)
+    understander = Understander(Registry(ctx.obj.models_dir).load(version))
+    article_ids = pending_article_ids(store)
+    with click.progressbar(length=len(article_ids), label=f"re-scoring with {understander.version}",
+                           file=sys.stderr) as bar:
+        changed = rescore_articles(store, understander, article_ids, batch_size=batch_size, progress=bar.update)
+    click.echo(f"re-scored {len(article_ids)} pending items with {understander.version}; "
+               f"{changed} changed categories")
+
+
+# -- stats agreement ------------------------------------------------------------
+@cli.group()
+def stats():
+    """Figures about the monitors' work."""
+
+
+@stats.command("agreement")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@_db_option
+@click.pass_context
+def stats_agreement(ctx, as_json, db_flag):
+    """Agreement between monitors on double-reviewed items: Cohen's kappa and Krippendorff's alpha per category."""
+    from review_queue.agreement import agreement_report, format_agreement
+    figures = agreement_report(_store(ctx, db_flag))
+    click.echo(json.dumps(figures, ensure_ascii=False) if as_json else format_agreement(figures))
+
+
+# -- alerts test ----------------------------------------------------------------
+@cli.group()
+def alerts():
+    """Notifications for grave incidents (webhook and/or e-mail)."""
+
+
+@alerts.command("test")
+@click.option("--webhook", help="URL to POST the alert to (default: $SOZWATCH_ALERT_WEBHOOK).")
+@click.option("--smtp", help="host:port of the SMTP server (default: $SOZWATCH_ALERT_SMTP).")
+@click.option("--mail-to", help="Recipient address(es), comma-separated (default: $SOZWATCH_ALERT_MAIL_TO).")
+@click.option("--mail-from", help="Sender (default: $SOZWATCH_ALERT_MAIL_FROM or sozwatch@localhost).")
+def alerts_test(webhook, smtp, mail_to, mail_from):
+    """Send a test alert through the configured channels and say which worked."""
+    from review_queue.alerts import AlertSettings, sample_alert, send_alert
+    settings = AlertSettings.from_env().with_values(webhook=webhook, smtp=smtp, mail_to=mail_to, mail_from=mail_from)
+    if not settings.channels():
+        raise click.UsageError("no alert channel configured: give --webhook and/or --smtp with --mail-to")
+    results = send_alert(settings, sample_alert())
+    for channel, error in results.items():
+        click.echo(f"{channel}: {'ok' if error is None else 'FAILED: ' + error}")
+    if any(error is not None for error in results.values()):
+        raise SozwatchError("some alert channels failed")
+
+
+@alerts.command("send")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Model score that makes a candidate alert-worthy "
+              "(default: $SOZWATCH_ALERT_THRESHOLD or 0.9).")
+@_db_option
+@click.pass_context
+def alerts_send(ctx, threshold, db_flag):
+    """Send the alerts that are due (confirmed attacks/detentions, high-scoring candidates), each once.
+    Channels come from $SOZWATCH_ALERT_WEBHOOK, $SOZWATCH_ALERT_SMTP and $SOZWATCH_ALERT_MAIL_TO."""
+    from review_queue.alerts import AlertSettings, send_pending_alerts
+    settings = AlertSettings.from_env().with_values(threshold=threshold)
+    if not settings.channels():
+        raise click.UsageError("no alert channel configured: set SOZWATCH_ALERT_WEBHOOK and/or "
+                               "SOZWATCH_ALERT_SMTP with SOZWATCH_ALERT_MAIL_TO")
+    sent = send_pending_alerts(_store(ctx, db_flag), settings)
+    failed = [alert for alert, results in sent if not any(e is None for e in results.values())]
+    click.echo(f"{len(sent) - len(failed)} alert(s) sent, {len(failed)} failed (retried next run)")
+    if failed:
+        raise SozwatchError("some alerts could not be sent")
+
+
+# -- queue sample ----------------------------------------------------------------
+@queue.command("sample")
+@click.option("--share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Sample size as a share of the candidates queued in the window.")
+@click.option("--hours", type=click.IntRange(1, 24 * 31), default=24, show_default=True,
+              help="The window: articles fetched in the last N hours.")
+@click.option("--seed", type=int, help="Random seed (reproducible samples).")
+@_db_option
+@click.pass_context
+def queue_sample(ctx, share, hours, seed, db_flag):
+    """Queue a random sample of articles the model scored low, so monitors can find its misses."""
+    from datetime import datetime, timedelta, timezone
+
+    from review_queue.sampling import queue_low_score_sample
+    since = (datetime.now(timezone.utc) - timedelta(hours=hours)).isoformat(timespec="seconds")
+    ids = queue_low_score_sample(_store(ctx, db_flag), since, share=share, seed=seed)
+    click.echo(f"queued {len(ids)} low-score article(s) for review")
