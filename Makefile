@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test system-deps screenshots clean
+.PHONY: demo test bench install install-test system-deps screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,transformers]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -29,13 +29,23 @@ system-deps:
 	@command -v chromium >/dev/null || \
 	  (command -v apt-get >/dev/null && (apt-get update && apt-get install -y chromium)) || \
 	  echo "system-deps: could not install chromium (needs apt-get and root): install it at /usr/bin/chromium, or the browser tests are skipped"
+	@# The distributed-crawl and PostgreSQL tests start real servers (Debian's redis-server, postgresql).
+	@(command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1) || \
+	  (command -v apt-get >/dev/null && (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server postgresql)) || \
+	  echo "system-deps: could not install redis-server and postgresql (needs apt-get and root): those tests are skipped"
+	@# Debian starts the packaged servers at install time; the tests start their own on free ports.
 
 test: install-test system-deps
 	$(BIN)/pytest
 
-# docs/screenshots/queue.png and item.png, made with the browser tests' machinery.
+# Throughput, latency and peak memory (benchmarks/run.py): a table on stdout and benchmarks/results.json.
+bench: install-test
+	$(BIN)/python benchmarks/run.py
+
+# docs/screenshots/queue.png and item.png, made with the browser tests' machinery; report.png by the report's browser test.
 screenshots: install-test system-deps
 	$(BIN)/python -m tests.browser.screenshots
+	SOZWATCH_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_report_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache sozwatch-demo.db

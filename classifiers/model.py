@@ -1,42 +1,52 @@
-"""The incident model: relevance first, then Adil Soz categories (multi-label).
+"""The incident model: relevance first, then Adil Soz categories, attack type and perpetrator.
 
-Features are character n-grams of the whole text (hashed, TF-IDF weighted: robust to
-Kazakh and Russian morphology) joined with a multilingual-e5-small embedding of the
-title and lead (meaning across languages). One logistic regression decides
-relevance; one per category decides the labels. Thresholds are tuned on
-cross-validated predictions over the training split, never on the held-out split.
+Features (features.py): folded char n-grams, a multilingual-e5-small embedding of the
+title + lead, and trigger-term counts per category. One logistic regression decides
+relevance; one per category, trained on incidents only, decides the labels (so the
+category models learn what tells a detention from a summons, not what tells news from
+an incident). Thresholds come from 5-fold cross-validated predictions on the training
+split, never from the held-out split.
+
+Cascade: with embeddings on, a TF-IDF-only screen runs first; texts it rejects (its
+threshold keeps 99% of the training incidents in cross-validation) are never embedded,
+because embedding is ~10 texts/s on 2 cores and most crawled news is not an incident.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from joblib import Parallel, delayed
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from .embeddings import EmbeddingCache, embed_passages
+from .embeddings import DIMENSIONS, EmbeddingCache
+from .features import TextFeatures
 from .taxonomy import NONE
 
-HASH_FEATURES = 2**16
-EMBEDDING_WEIGHT = 2.0   # the dense block is ~384 values against ~2,000 sparse ones
 RELEVANCE_BETA = 2.0     # a missed detention costs more than a false alarm: tune for F2
+SCREEN_RECALL = 0.99     # the cascade's screen may drop at most 1% of incidents (CV on train)
 CV_FOLDS = 5
+C = 4.0
 
 
 @dataclass
 class Prediction:
     relevance: float                 # probability that the text reports an incident
-    is_candidate: bool               # relevance above the tuned threshold: goes to the queue
+    is_candidate: bool               # goes to the review queue
     scores: dict[str, float]         # per-category probability
     categories: list[str]            # predicted codes (empty unless is_candidate)
     model_version: str = ""
     lang: str = ""
     extras: dict = field(default_factory=dict)
+    attack_type: str | None = None   # physical / non_physical / judicial_economic (candidates only)
+    perpetrator: str | None = None   # state / non_state / unknown (candidates only)
+    legal_articles: list[dict] = field(default_factory=list)   # see legal.py
+    entities: dict = field(default_factory=dict)               # see entities.py
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # code -> supporting sentences
 
 
-def _best_threshold(y_true: np.ndarray, scores: np.ndarray, beta: float = 1.0) -> float:
+def best_threshold(y_true: np.ndarray, scores: np.ndarray, beta: float = 1.0) -> float:
     """The score cut-off that maximises F-beta on (y_true, scores)."""
     best, best_t = -1.0, 0.5
     for t in np.unique(np.round(scores, 3)):
@@ -51,75 +61,137 @@ def _best_threshold(y_true: np.ndarray, scores: np.ndarray, beta: float = 1.0) -
     return best_t
 
 
+def recall_threshold(y_true: np.ndarray, scores: np.ndarray, recall: float) -> float:
+    """The highest cut-off that still keeps `recall` of the positives."""
+    positives = np.sort(scores[y_true])
+    return float(positives[int(np.floor((1 - recall) * len(positives)))]) if len(positives) else 0.0
+
+
+def _new_clf() -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+
+
+def _fit(X, y):
+    return _new_clf().fit(X, y)
+
+
+def _cv_scores(X, y) -> np.ndarray:
+    """Out-of-fold probabilities of the positive class (or of each class, for multi-class y)."""
+    n_splits = int(min(CV_FOLDS, np.bincount(np.unique(y, return_inverse=True)[1]).min()))
+    proba = cross_val_predict(_new_clf(), X, y, method="predict_proba",
+                              cv=StratifiedKFold(n_splits, shuffle=True, random_state=13))
+    return proba[:, 1] if proba.shape[1] == 2 else proba
+
+
 class IncidentModel:
-    def __init__(self, codes: list[str], use_embeddings: bool = True, C: float = 4.0):
+    backend = "sklearn"
+
+    def __init__(self, codes: list[str], use_embeddings: bool = True):
         self.codes = list(codes)
         self.use_embeddings = use_embeddings
-        self.C = C
-        self.hasher = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=HASH_FEATURES,
-                                        alternate_sign=False, lowercase=True, norm=None)
-        self.tfidf = TfidfTransformer(sublinear_tf=True)
+        self.features = TextFeatures(codes, use_embeddings)
         self.relevance_clf: LogisticRegression | None = None
+        self.screen_clf: LogisticRegression | None = None
         self.category_clfs: dict[str, LogisticRegression] = {}
+        self.attribute_clfs: dict[str, LogisticRegression] = {}   # "attack_type", "perpetrator"
         self.relevance_threshold = 0.5
+        self.screen_threshold = 0.0
         self.thresholds: dict[str, float] = {}
 
-    # -- features ---------------------------------------------------------
-    def _features(self, texts: list[str], cache: EmbeddingCache | None = None, fit: bool = False):
-        counts = self.hasher.transform(texts)
-        text_part = self.tfidf.fit_transform(counts) if fit else self.tfidf.transform(counts)
-        if not self.use_embeddings:
-            return text_part.tocsr()
-        dense = embed_passages(texts, cache) * EMBEDDING_WEIGHT
-        return sparse.hstack([text_part, sparse.csr_matrix(dense)]).tocsr()
-
-    def _new_clf(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
-
-    def _shrink(self) -> None:
-        """float32 weights: half the size on disk, the same predictions to 6 digits."""
-        for clf in [self.relevance_clf, *self.category_clfs.values()]:
-            clf.coef_ = clf.coef_.astype(np.float32)
-        self.tfidf.idf_ = self.tfidf.idf_.astype(np.float32)
-
     # -- training ---------------------------------------------------------
-    def fit(self, texts: list[str], labels: list[list[str]], cache: EmbeddingCache | None = None) -> "IncidentModel":
-        X = self._features(texts, cache, fit=True)
+    def fit(self, texts: list[str], labels: list[list[str]], cache: EmbeddingCache | None = None,
+            attributes: dict[str, list[str | None]] | None = None) -> "IncidentModel":
+        """attributes: {"attack_type": [...], "perpetrator": [...]}, one value (or None) per text."""
+        X = self.features.transform(texts, cache, fit=True)
         relevant = np.array([lab != [NONE] for lab in labels])
-        folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=13)
-
-        self.relevance_clf = self._new_clf().fit(X, relevant)
-        cv_rel = cross_val_predict(self._new_clf(), X, relevant, cv=folds, method="predict_proba")[:, 1]
-        self.relevance_threshold = _best_threshold(relevant, cv_rel, beta=RELEVANCE_BETA)
-
+        incidents = np.where(relevant)[0]
+        X_inc = X[incidents]
+        targets = {"relevance": (X, relevant)}
         for code in self.codes:
-            y = np.array([code in lab for lab in labels])
-            if y.sum() < 2:
-                continue  # too rare to learn; never predicted
-            self.category_clfs[code] = self._new_clf().fit(X, y)
-            n_splits = int(min(CV_FOLDS, y.sum()))
-            cv = cross_val_predict(self._new_clf(), X, y, method="predict_proba",
-                                   cv=StratifiedKFold(n_splits, shuffle=True, random_state=13))[:, 1]
-            self.thresholds[code] = _best_threshold(y, cv)
+            y = np.array([code in labels[i] for i in incidents])
+            if y.sum() >= 2:   # rarer codes cannot be learned; never predicted
+                targets[code] = (X_inc, y)
+        for name, values in (attributes or {}).items():
+            keep = [i for i in incidents if values[i]]
+            if len({values[i] for i in keep}) >= 2:
+                targets[name] = (X[keep], np.array([values[i] for i in keep]))
+        if self.use_embeddings:
+            no_embedding = np.ones(X.shape[1], dtype=bool)
+            no_embedding[self.features.embedding_columns] = False
+            targets["screen"] = (X[:, np.where(no_embedding)[0]], relevant)
+
+        names = list(targets)
+        # fitted models and cross-validated scores, both sides of each target in parallel
+        fitted = Parallel(n_jobs=2)(delayed(_fit)(*targets[n]) for n in names)
+        tuned = ["relevance", "screen", *self.codes]
+        cv = dict(zip([n for n in names if n in tuned],
+                      Parallel(n_jobs=2)(delayed(_cv_scores)(*targets[n]) for n in names if n in tuned)))
+        models = dict(zip(names, fitted))
+
+        self.relevance_clf = models["relevance"]
+        self.relevance_threshold = best_threshold(relevant, cv["relevance"], beta=RELEVANCE_BETA)
+        if "screen" in models:
+            self.screen_clf = models["screen"]
+            self.screen_threshold = recall_threshold(relevant, cv["screen"], SCREEN_RECALL)
+        for code in self.codes:
+            if code in models:
+                self.category_clfs[code] = models[code]
+                self.thresholds[code] = best_threshold(targets[code][1], cv[code])
+        self.attribute_clfs = {n: models[n] for n in names if n in (attributes or {})}
         self._shrink()
         return self
 
+    def _shrink(self) -> None:
+        """float32 weights: half the size on disk, the same predictions to 6 digits."""
+        for clf in [self.relevance_clf, self.screen_clf, *self.category_clfs.values(), *self.attribute_clfs.values()]:
+            if clf is not None:
+                clf.coef_ = clf.coef_.astype(np.float32)
+        self.features.shrink()
+
     # -- prediction -------------------------------------------------------
+    def _matrix(self, texts: list[str]):
+        """Features for `texts`; with the cascade, only texts that pass the screen are embedded.
+        Returns (X, screened_out mask)."""
+        screened_out = np.zeros(len(texts), dtype=bool)
+        if not self.use_embeddings or self.screen_clf is None:
+            return self.features.transform(texts), screened_out
+        cheap = self.features.transform(texts, embeddings=np.zeros((len(texts), 0), dtype=np.float32))
+        screened_out = self.screen_clf.predict_proba(cheap)[:, 1] < self.screen_threshold
+        dense = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        keep = np.where(~screened_out)[0]
+        if len(keep):
+            dense[keep] = self.features.embedding_block([texts[i] for i in keep])
+        return self.features.transform(texts, embeddings=dense), screened_out
+
+    def category_scores(self, X) -> dict[str, np.ndarray]:
+        return {code: clf.predict_proba(X)[:, 1] for code, clf in self.category_clfs.items()}
+
+    def sentence_scores(self, sentences: list[str], codes: list[str]) -> dict[str, np.ndarray]:
+        """Category scores of single sentences from their text features, the embedding left out."""
+        width = DIMENSIONS if self.use_embeddings else 0
+        X = self.features.transform(sentences, embeddings=np.zeros((len(sentences), width), dtype=np.float32))
+        return {c: self.category_clfs[c].decision_function(X) for c in codes if c in self.category_clfs}
+
     def predict(self, texts: list[str]) -> list[Prediction]:
         if not texts:
             return []
-        X = self._features(texts)
+        X, screened_out = self._matrix(texts)
         relevance = self.relevance_clf.predict_proba(X)[:, 1]
-        per_code = {code: clf.predict_proba(X)[:, 1] for code, clf in self.category_clfs.items()}
+        relevance[screened_out] = np.minimum(relevance[screened_out], self.screen_threshold)
+        per_code = self.category_scores(X)
+        attributes = {name: clf.predict(X) for name, clf in self.attribute_clfs.items()}
         predictions = []
         for i, rel in enumerate(relevance):
             scores = {code: round(float(p[i]), 4) for code, p in per_code.items()}
-            candidate = bool(rel >= self.relevance_threshold)
+            candidate = bool(rel >= self.relevance_threshold) and not screened_out[i]
             categories: list[str] = []
-            if candidate:
+            if candidate and scores:
                 categories = [c for c, s in scores.items() if s >= self.thresholds[c]]
-                if not categories and scores:
-                    categories = [max(scores, key=scores.get)]  # a candidate always carries a guess
-            predictions.append(Prediction(relevance=round(float(rel), 4), is_candidate=candidate,
-                                          scores=scores, categories=sorted(categories)))
+                top = max(scores, key=scores.get)
+                if top not in categories:
+                    categories.append(top)  # a candidate always carries its best guess
+            predictions.append(Prediction(
+                relevance=round(float(rel), 4), is_candidate=candidate, scores=scores, categories=sorted(categories),
+                attack_type=str(attributes["attack_type"][i]) if candidate and "attack_type" in attributes else None,
+                perpetrator=str(attributes["perpetrator"][i]) if candidate and "perpetrator" in attributes else None))
         return predictions

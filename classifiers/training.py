@@ -1,6 +1,7 @@
 """Train a model version from labeled examples and describe it in a model card."""
 from __future__ import annotations
 
+import hashlib
 import platform
 from collections import Counter
 from pathlib import Path
@@ -39,20 +40,57 @@ def train_version(train: list[Example], heldout: list[Example], registry: Regist
     codes = load_taxonomy().codes
     cache = EmbeddingCache(cache_path) if (use_embeddings and cache_path) else None
     model = IncidentModel(codes, use_embeddings=use_embeddings)
-    model.fit([ex.text for ex in train], [ex.labels for ex in train], cache=cache)
+    model.fit([ex.text for ex in train], [ex.labels for ex in train], cache=cache, attributes=attributes_of(train))
     kind = "e5lr" if use_embeddings else "tfidflr"
+    features = ("folded char 2-5-gram TF-IDF (hashed) + trigger terms per category"
+                + (" + multilingual-e5-small(title+lead, first 1,000 chars; TF-IDF screen first)" if use_embeddings else ""))
+    return save_version(model, kind, features, train, heldout, registry, codes, extra_card)
+
+
+def code_hash() -> str:
+    """Hash of the classifiers package source: which code made the model."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def attribute_accuracy(model, heldout: list[Example]) -> dict:
+    """Accuracy of attack type and perpetrator on held-out incidents that the model flags."""
+    incidents = [ex for ex in heldout if ex.labels != [NONE]]
+    predictions = model.predict([ex.text for ex in incidents])
+    result = {}
+    for name in ("attack_type", "perpetrator"):
+        pairs = [(getattr(ex, name), getattr(p, name)) for ex, p in zip(incidents, predictions)
+                 if getattr(ex, name) and p.is_candidate]
+        result[name] = {"accuracy": round(sum(a == b for a, b in pairs) / len(pairs), 4) if pairs else None,
+                        "n": len(pairs)}
+    return result
+
+
+def attributes_of(examples: list[Example]) -> dict[str, list[str | None]]:
+    return {"attack_type": [ex.attack_type for ex in examples], "perpetrator": [ex.perpetrator for ex in examples]}
+
+
+def save_version(model, kind: str, features: str, train: list[Example], heldout: list[Example],
+                 registry: Registry, codes: list[str], extra_card: dict | None = None) -> str:
+    """Score `model` on the held-out split, write it and its card as a new version; return the version."""
     version = registry.new_version_name(kind)
     metrics = evaluate(model.predict, heldout, codes, version, detail=True) if heldout else None
     card = {
         "kind": kind,
-        "uses_embeddings": use_embeddings,
-        "features": "char 2-5-gram TF-IDF (hashed)" + (" + multilingual-e5-small(title+lead)" if use_embeddings else ""),
+        "backend": getattr(model, "backend", "sklearn"),
+        "uses_embeddings": bool(getattr(model, "use_embeddings", False)),
+        "features": features,
         "training_data": {"hash": data_hash(train), **_sizes(train)},
         "heldout_data": {"hash": data_hash(heldout), **_sizes(heldout)} if heldout else None,
         "relevance_threshold": model.relevance_threshold,
+        "screen_threshold": getattr(model, "screen_threshold", None),
         "thresholds": model.thresholds,
         "heldout_metrics": metrics,
-        "code_version": {"python": platform.python_version(), "scikit-learn": sklearn.__version__},
+        "attribute_accuracy": attribute_accuracy(model, heldout) if heldout else None,
+        "code_version": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+                         "classifiers_sha256": code_hash()},
         **(extra_card or {}),
     }
     saved = registry.save(model, card, kind)

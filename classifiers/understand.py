@@ -1,7 +1,11 @@
-"""One call from raw article text to everything the review queue stores about it."""
+"""One call from raw article text to everything the review queue stores about it:
+language, relevance, categories, attack type, perpetrator, legal articles, entities, evidence."""
 from __future__ import annotations
 
+from .entities import find_entities
+from .evidence import find_evidence
 from .language import detect_language
+from .legal import find_articles
 from .model import Prediction
 from .registry import LoadedModel, Registry
 
@@ -21,12 +25,18 @@ class Understander:
         return self.loaded.version
 
     def understand_many(self, docs: list[tuple[str, str]]) -> list[Prediction]:
-        """docs: (title, text) pairs. Returns one Prediction each, with language and model version."""
+        """docs: (title, text) pairs. Returns one Prediction each, with language and model version;
+        candidates also get legal articles, entities and evidence (the costly extraction runs
+        only for what a monitor will see)."""
         texts = [f"{title}\n{text}".strip() for title, text in docs]
         predictions = self.loaded.model.predict(texts)
         for pred, text in zip(predictions, texts):
             pred.lang = detect_language(text)
             pred.model_version = self.version
+            if pred.is_candidate:
+                pred.legal_articles = find_articles(text)
+                pred.entities = find_entities(text, pred.lang)
+                pred.evidence = find_evidence(text, pred.categories, self.loaded.model)
         return predictions
 
     def understand(self, title: str, text: str) -> Prediction:

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from scrapy.exceptions import DropItem, NotConfigured
 
 from review_queue import crawl_state
-from review_queue.store import Store, content_hash
+from review_queue.store import STORAGE_ERRORS, Store, content_hash
+from review_queue.transactions import write_transaction
 
 from . import stats as source_stats
 from .discovery import parse_date
@@ -57,7 +58,10 @@ class StorePipelineBase:
         item["body"] = None  # Scrapy logs the dropped item: not its raw bytes
         crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], outcome)
         self.inc(item, outcome)
-        raise DropItem(f"{outcome}: {item['url']}: {message}", log_level=level)
+        reason = f"{outcome}: {item['url']}: {message}"
+        # our own logger, so the line survives the quiet (warnings-only) Scrapy logging under cron
+        log.log(logging.getLevelName(level), "%s: %s", item["source"], reason)
+        raise DropItem(reason, log_level="DEBUG")
 
 
 class ExtractPipeline(StorePipelineBase):
@@ -149,14 +153,19 @@ class StorePipeline(StorePipelineBase):
             return item
         prediction = item.get("prediction")
         mh = signature(item["text"])
-        with self.store.db.atomic():
-            stored = self.store.add_article({**item, "lang": item.get("lang")})
-            if stored.created:
-                story_id = self.stories.story_for(mh) or f"story-{stored.id}"
-                crawl_state.link_story(self.store, stored.id, story_id, to_bytes(mh))
-                if prediction is not None:
-                    self.store.add_prediction(stored.id, prediction)
-                crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], "article")
+        try:
+            # BEGIN IMMEDIATE: a deferred transaction that reads first cannot wait for another
+            # process's write lock (SQLite answers "database is locked" at once); this one waits
+            with write_transaction(self.store.db):
+                stored = self.store.add_article({**item, "lang": item.get("lang")})
+                if stored.created:
+                    story_id = self.stories.story_for(mh) or f"story-{stored.id}"
+                    crawl_state.link_story(self.store, stored.id, story_id, to_bytes(mh))
+                    if prediction is not None:
+                        self.store.add_prediction(stored.id, prediction)
+                    crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], "article")
+        except STORAGE_ERRORS as exc:
+            self.storage_failed(item, exc)
         if not stored.created:  # stored meanwhile by another crawl
             self.drop(item, "duplicate", f"same as article {stored.id}")
         self.stories.add(stored.id, story_id, mh)
@@ -169,6 +178,26 @@ class StorePipeline(StorePipelineBase):
             if prediction.is_candidate:
                 stats.inc_value("sozwatch/candidates")
         return item
+
+    def storage_failed(self, item, exc) -> None:
+        """The database refused a write (disk full, locked too long, I/O error): the transaction
+        was rolled back, so the article is not half-stored and stays on the frontier for the next
+        run. One clear log line, then the crawl stops (`finish_reason` storage_error)."""
+        if not getattr(self.crawler, "_sozwatch_stopping", False):
+            log.error("cannot write to the database %s: %s (disk full? locked? failing?): stopping the crawl; "
+                      "articles not stored yet stay on the frontier and are fetched by the next run",
+                      self.crawler.settings.get("SOZWATCH_DB"), exc)
+        self.crawler.stats.inc_value("sozwatch/storage_errors")
+        _stop_crawl(self.crawler, "storage_error")
+        item["body"] = None
+        raise DropItem(f"not stored ({exc}): {item['url']}", log_level="DEBUG")
+
+
+def _stop_crawl(crawler, reason: str) -> None:
+    from scrapy.utils.defer import deferred_from_coro
+    if crawler.engine and not getattr(crawler, "_sozwatch_stopping", False):
+        crawler._sozwatch_stopping = True
+        deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
 
 
 class CourtNoticePipeline(StorePipelineBase):

@@ -36,6 +36,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlHealth": 100,
     "crawler.extensions.CrawlProgress": 110,
+    "crawler.distributed.WorkerIdle": 120,    # only with SOZWATCH_WORKERS (distributed crawl)
 }
 
 ITEM_PIPELINES = {
@@ -61,3 +62,9 @@ SOZWATCH_MAX_ATTEMPTS = 3       # runs in which an article may fail before it le
 SOZWATCH_STORY_WINDOW_DAYS = 30  # near-duplicates are looked for among this many days of articles
 SOZWATCH_PROGRESS = "auto"      # auto: on a terminal only; on; off
 SOZWATCH_PROGRESS_INTERVAL = 2.0
+
+# Distributed crawl (crawler/distributed.py): a redis:// URL makes this process one of several
+# workers sharing a frontier in Redis (`sozwatch crawl --workers URL`). None: one process, as usual.
+SOZWATCH_WORKERS = None
+SOZWATCH_CRAWL_ID = None        # workers of one round share it (default: the current UTC hour)
+SOZWATCH_WORKER_IDLE = 10.0     # seconds a worker waits for more work once its queue is dry

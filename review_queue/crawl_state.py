@@ -10,6 +10,7 @@ import json
 from datetime import datetime, timezone
 
 from .store import Store, utc_now
+from .transactions import write_transaction
 
 # -- seen URLs ------------------------------------------------------------------
 
@@ -34,9 +35,12 @@ def mark_seen(store: Store, key: str, url: str, source: str, outcome: str) -> No
 
 
 def add_to_frontier(store: Store, key: str, url: str, source: str) -> None:
-    store.db.execute("INSERT INTO crawl_frontier (key, url, source, discovered_at) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT(key) DO NOTHING", [key, url, source, utc_now()])
-    store.db.conn.commit()
+    # not when it was fetched meanwhile (another crawl worker stored it since we looked): checked
+    # under the write lock, so a URL never lingers on the frontier after it is stored
+    with write_transaction(store.db):
+        store.db.execute("INSERT INTO crawl_frontier (key, url, source, discovered_at) "
+                         "SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM seen_urls WHERE key = ?) "
+                         "ON CONFLICT(key) DO NOTHING", [key, url, source, utc_now(), key])
 
 
 def frontier(store: Store, sources: list[str]) -> list[tuple[str, str]]:

@@ -156,7 +156,7 @@ def monthly_report(store: Store, month: str) -> dict:
     incidents = confirmed_incidents(store)
     in_month = [i for i in incidents if i["month"] == period.key]
     return {
-        "kind": "month", "period": period.key, "title": f"Violations of freedom of speech in Kazakhstan, {period.label}",
+        "kind": "month", "period": period.key, "label": period.label, "title": f"Violations of freedom of speech in Kazakhstan, {period.label}",
         "total": len(in_month), "groups": _groups_block(in_month),
         "key_incidents": key_incidents(store, in_month),
         "trend": monthly_trend(incidents, period), "note": ONGOING_NOTE,
@@ -169,7 +169,7 @@ def annual_report(store: Store, year: int) -> dict:
     this_year = [i for i in incidents if i["month"][:4] == f"{year:04d}"]
     last_year = [i for i in incidents if i["month"][:4] == f"{year - 1:04d}"]
     return {
-        "kind": "year", "period": str(year), "title": f"Attacks on media workers in Kazakhstan in {year}",
+        "kind": "year", "period": str(year), "label": str(year), "title": f"Attacks on media workers in Kazakhstan in {year}",
         "total": len(this_year), "previous_total": len(last_year),
         "change_pct": change_pct(len(this_year), len(last_year)),
         "groups": _groups_block(this_year, last_year),
@@ -234,7 +234,7 @@ def _pct(value) -> str:
 
 
 def render_markdown(report: dict) -> str:
-    lines = [f"# {report['title']}", "", f"In {report['period']}, the following were recorded:", ""]
+    lines = [f"# {report['title']}", "", f"In {report['label']}, the following were recorded:", ""]
     for group in report["groups"]:
         change = ""
         if group["previous"] is not None:

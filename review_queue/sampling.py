@@ -1,7 +1,7 @@
 """What the model is unsure of, and what it may have missed.
 
 - Uncertainty is the margin of the relevance score: 1 at 0.5 (a coin toss), 0 at 0 or 1.
-  It is part of every queued item's priority (review_queue/priority.py), and the
+  It is part of every queued item's priority (priority.uncertainty_of), and the
   "most uncertain first" list (`/queue/uncertain`) orders pending items by it alone.
 - The low-score sample: each day a configurable share of the queue is random articles
   the model did NOT flag (below its threshold), queued with origin 'low_score_sample',
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 
-from .priority import uncertainty_of
 from .store import Store, utc_now
 from .transactions import write_transaction
 
@@ -62,6 +61,3 @@ def sample_miss_rate(store: Store) -> dict:
         "SELECT COUNT(*), COALESCE(SUM(status = 'confirmed'), 0) FROM review_items "
         "WHERE origin = ? AND status IN ('confirmed', 'rejected')", [LOW_SCORE_ORIGIN]).fetchone()
     return {"decided": decided, "confirmed": confirmed, "miss_rate": round(confirmed / decided, 4) if decided else None}
-
-
-__all__ = ["most_uncertain", "queue_low_score_sample", "sample_miss_rate", "uncertainty_of"]

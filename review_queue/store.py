@@ -1,20 +1,28 @@
 """The storage API: every read and write of the queue database goes through `Store`.
 
 The crawler's pipeline, the CLI and (later) the web app all use it; nothing else
-writes SQL. One SQLite file in WAL mode, so a crawl and the web app can share it.
+writes SQL. One SQLite file in WAL mode, so a crawl and the web app can share it; or, selected
+by a postgresql:// URL, a PostgreSQL database through the same API (review_queue/dialect.py).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
+from .dialect import PgDatabase, is_postgres_url, postgres_conninfo, sqlite_path, storage_errors
 from .migrations import migrate
 from .priority import priority_of
+from .transactions import write_transaction
+
+# What a write that the database refuses raises (disk full, locked past the busy timeout, I/O
+# error): the transaction is rolled back, nothing half-written remains.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = storage_errors()
 
 STATUSES = ("pending", "second_opinion", "confirmed", "rejected")  # a review item's life
 
@@ -49,13 +57,38 @@ class StoredArticle:
 
 
 class Store:
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.enable_wal()
-        self.db.execute("PRAGMA busy_timeout = 10000")
-        migrate(self.db)
+    """The queue database, by path or URL: a plain path or `sqlite:///path.db` is SQLite (the
+    default), `postgresql://user@host:port/db` is PostgreSQL. Either way `self.db` offers the same
+    API and every module's SQL is written once (the differences: review_queue/dialect.py)."""
+
+    def __init__(self, path: Path | str, busy_timeout: float | None = None):
+        # a writer waits this long (seconds) for another process's lock before "database is locked"
+        if busy_timeout is None:
+            busy_timeout = float(os.environ.get("SOZWATCH_BUSY_TIMEOUT") or 10.0)
+        if is_postgres_url(path):
+            self.url = postgres_conninfo(path)
+            self.path = None
+            self.dialect = "postgresql"
+            self.db = PgDatabase(self.url, lock_timeout=busy_timeout)
+        else:
+            self.path = Path(sqlite_path(path))
+            self.url = f"sqlite:///{self.path}"
+            self.dialect = "sqlite"
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            self.db.enable_wal()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Apply pending migrations, holding the write lock so that two processes opening a new
+        database at once (two crawl workers) do not both try."""
+        from .migrations import MIGRATIONS
+        table = self.db["_migrations"]
+        if table.exists() and {row["name"] for row in table.rows} >= {m.__name__ for m in MIGRATIONS}:
+            return
+        with write_transaction(self.db):
+            migrate(self.db)
 
     def close(self) -> None:
         self.db.close()

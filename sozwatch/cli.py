@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from classifiers.dataset import HELDOUT_PATH, TRAIN_PATH, DataError, read_examples
+from classifiers.dataset import DataError
 from classifiers.registry import ModelError, Registry
 from crawler.sources import SourcesError
-from review_queue.store import STATUSES, Store
+from review_queue.store import STATUSES, STORAGE_ERRORS, Store
 
 from .config import Config
 
@@ -23,7 +23,8 @@ class SozwatchError(click.ClickException):
 
 
 @click.group()
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite database (default: $SOZWATCH_DB or ./sozwatch.db).")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="SQLite database path, or a postgresql://user@host:port/db URL (default: $SOZWATCH_DB or ./sozwatch.db).")
 @click.option("--models-dir", type=click.Path(file_okay=False), help="Model registry directory.")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -63,9 +64,12 @@ def _scrapy_setting(ctx, param, values):
 @click.option("--no-classify", is_flag=True, help="Store articles without classifying them (backfills, tests).")
 @click.option("-s", "--setting", "settings", multiple=True, callback=_scrapy_setting,
               help="A Scrapy setting, NAME=VALUE (e.g. -s DOWNLOAD_DELAY=2).")
+@click.option("--workers", metavar="redis://HOST:PORT/N",
+              help="Be one of several crawl workers sharing a frontier in this Redis (docs/operations.md).")
+@click.option("--crawl-id", help="With --workers: the round this worker joins (default: the current UTC hour).")
 @_db_option
 @click.pass_context
-def crawl(ctx, sources, names, since, no_classify, settings, db_flag):
+def crawl(ctx, sources, names, since, no_classify, settings, workers, crawl_id, db_flag):
     """Crawl the sources' feeds, sitemaps, listings, Telegram channels and court portals;
     queue the candidates. Progress on a terminal; quiet (warnings only) under cron."""
     import os
@@ -78,13 +82,20 @@ def crawl(ctx, sources, names, since, no_classify, settings, db_flag):
         since_iso = parse_since(since)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
-    result = run_crawl(config, names=list(names) or None, since=since_iso, classify=not no_classify,
-                       quiet=quiet, **settings)
+    from crawler.distributed import WorkersError
+    try:
+        result = run_crawl(config, names=list(names) or None, since=since_iso, classify=not no_classify,
+                           quiet=quiet, workers=workers, crawl_id=crawl_id, **settings)
+    except WorkersError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--workers: "), param_hint="--workers") from None
     notices = f"; {result.court_notices} court notices" if result.court_notices else ""
     click.echo(f"fetched {result.pages_fetched} pages; stored {result.articles_stored} new articles{notices}; "
                f"{result.candidates} queued for review; {result.errors} errors; database {config.db}")
     if result.skipped_locked:
         click.echo(f"skipped (already being crawled): {', '.join(result.skipped_locked)}", err=True)
+    if "storage_error" in result.finish_reason:
+        raise SozwatchError(f"the crawl stopped: cannot write to the database {config.db} (see the log above); "
+                            "what was stored is intact, run the crawl again once the cause is fixed")
 
 
 # -- queue ----------------------------------------------------------------
@@ -121,108 +132,9 @@ def queue_list(ctx, status, category, lang, limit, as_json, db_flag):
 
 
 def _require_db(path: Path) -> None:
-    if not Path(path).exists():
+    from review_queue.dialect import is_postgres_url
+    if not is_postgres_url(path) and not Path(path).exists():
         raise SozwatchError(f"database not found: {path} (run `sozwatch crawl` or `sozwatch demo` first)")
-
-
-# -- eval, train, models ---------------------------------------------------
-@cli.command("eval")
-@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=str(HELDOUT_PATH), show_default=True,
-              help="JSON Lines with text, labels and optional lang.")
-@click.option("--model", "version", help="Model version (default: the active one).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see contracts.md).")
-@click.pass_context
-def eval_(ctx, data_path, version, as_json):
-    """Score a model on labeled data."""
-    from classifiers.evaluation import evaluate
-    from classifiers.taxonomy import load_taxonomy
-    examples = read_examples(data_path)
-    loaded = Registry(ctx.obj.models_dir).load(version)
-    report = evaluate(loaded.model.predict, examples, load_taxonomy().codes, loaded.version, detail=not as_json)
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
-    else:
-        from .reports import format_eval
-        click.echo(format_eval(report))
-
-
-@cli.command()
-@click.option("--no-embeddings", is_flag=True, help="Train the TF-IDF-only model (the fallback).")
-@click.option("--promote", "promote_as", type=click.Choice(["active", "fallback"]), help="Promote the new version.")
-@click.option("--with-decisions/--no-decisions", default=True, show_default=True,
-              help="Add the review queue's confirmed and rejected decisions (see review_queue.training_data).")
-@_db_option
-@click.pass_context
-def train(ctx, no_embeddings, promote_as, with_decisions, db_flag):
-    """Train a model version on the shipped training split (plus monitors' decisions); score it on the
-    held-out split (and on held-out confirmed items)."""
-    from review_queue.training_data import train_with_decisions
-    registry = Registry(ctx.obj.models_dir)
-    db = _config(ctx, db=db_flag).db
-    store = Store(db) if with_decisions and Path(db).exists() else None
-    version = train_with_decisions(store, registry, read_examples(TRAIN_PATH), read_examples(HELDOUT_PATH),
-                                   use_embeddings=False if no_embeddings else None)
-    card = registry.card(version)
-    metrics = card["heldout_metrics"]
-    click.echo(f"trained {version}: held-out relevance F1 {metrics['relevance']['f1']:.3f}, "
-               f"category micro-F1 {metrics['categories']['micro_f1']:.3f}")
-    if promote_as:
-        _check_gate(registry, version, promote_as, force=False)
-        registry.promote(version, promote_as)
-        click.echo(f"{version} is now the {promote_as} model")
-
-
-@cli.group()
-def models():
-    """List, inspect and promote model versions."""
-
-
-@models.command("list")
-@click.pass_context
-def models_list(ctx):
-    registry = Registry(ctx.obj.models_dir)
-    state = registry._state()
-    for version in registry.versions():
-        role = "active" if version == state["active"] else "fallback" if version == state["fallback"] else ""
-        metrics = registry.card(version).get("heldout_metrics") or {}
-        f1 = metrics.get("categories", {}).get("micro_f1")
-        click.echo(f"{version:<28} {role:<9} micro-F1 {f1 if f1 is not None else '-'}")
-
-
-@models.command("show")
-@click.argument("version", required=False)
-@click.pass_context
-def models_show(ctx, version):
-    registry = Registry(ctx.obj.models_dir)
-    version = version or registry.active_version()
-    if not version:
-        raise SozwatchError("no active model")
-    click.echo(json.dumps(registry.card(version), indent=2, ensure_ascii=False))
-
-
-@models.command("promote")
-@click.argument("version")
-@click.option("--as", "role", type=click.Choice(["active", "fallback"]), default="active", show_default=True)
-@click.option("--force", is_flag=True, help="Promote even if the quality gate refuses the candidate.")
-@click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True,
-              help="How far a gate figure may drop below the active model's.")
-@click.pass_context
-def models_promote(ctx, version, role, force, tolerance):
-    registry = Registry(ctx.obj.models_dir)
-    _check_gate(registry, version, role, force, tolerance)
-    registry.promote(version, role)
-    click.echo(f"{version} is now the {role} model")
-
-
-def _check_gate(registry: Registry, version: str, role: str, force: bool, tolerance: float = 0.02) -> None:
-    """The quality gate (classifiers.quality_gate) before a version becomes the active model."""
-    if role != "active" or force:
-        return
-    from classifiers.quality_gate import check_promotion
-    result = check_promotion(registry, version, tolerance)
-    if not result.passed:
-        raise SozwatchError(result.message())
-    click.echo(result.message(), err=True)
 
 
 # -- demo -------------------------------------------------------------------
@@ -266,6 +178,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except SystemExit:
         raise
+    except STORAGE_ERRORS as exc:   # disk full, locked by another process too long, I/O error
+        if debug:
+            raise
+        click.echo(f"sozwatch: database error: {exc} (nothing was half-written; retry when the cause is fixed)",
+                   err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         if debug:
             raise
@@ -279,6 +197,10 @@ sys.modules.setdefault("sozwatch.cli", sys.modules[__name__])
 from . import cli_review  # noqa: E402,F401  registers serve, users, export and queue history
 
 from . import cli_learn  # noqa: E402,F401  registers report, reclassify, stats agreement and alerts test
+
+from .cli_models import register_model_commands  # noqa: E402 - `train`, `eval`, `models …`
+
+register_model_commands(cli, SozwatchError)
 
 if __name__ == "__main__":
     main()

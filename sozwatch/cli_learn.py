@@ -20,6 +20,28 @@ def _store(ctx, db_flag):
     return Store(config.db)
 
 
+# -- hooks used by `train` and `models promote` (sozwatch/cli_models.py) ------------
+def decisions_store(ctx, db_flag):
+    """The review queue whose decisions `train` adds, or None when there is no database yet."""
+    from pathlib import Path
+
+    from review_queue.store import Store
+    db = _config(ctx, db=db_flag).db
+    return Store(db) if Path(db).exists() else None
+
+
+def check_quality_gate(registry, version: str, role: str, force: bool = False, tolerance: float = 0.02) -> None:
+    """Refuse (exit 1, naming the figures that dropped) a candidate for the active role that is worse
+    than the active model (classifiers.quality_gate), unless forced."""
+    if role != "active" or force:
+        return
+    from classifiers.quality_gate import check_promotion
+    result = check_promotion(registry, version, tolerance)
+    if not result.passed:
+        raise SozwatchError(result.message())
+    click.echo(result.message(), err=True)
+
+
 # -- report -------------------------------------------------------------------
 @cli.command()
 @click.option("--month", help="A month, YYYY-MM: the monthly report.")

@@ -27,6 +27,18 @@ log = logging.getLogger(__name__)
 SPIDER_FOR_KIND = {"news": "news", "telegram": "telegram", "court": "court"}
 
 
+class _WithoutTraceback(logging.Filter):
+    """Scrapy's robots.txt middleware logs a dead host's whole traceback; its message
+    already names the request and the error, which is all an operator needs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_WithoutTraceback())
+
+
 @dataclass
 class CrawlResult:
     pages_fetched: int
@@ -69,23 +81,39 @@ def parse_since(value: str | None, now: datetime | None = None) -> str | None:
 
 def source_lock(db: Path, name: str) -> FileLock:
     """Held while a source is crawled: no two crawls of one source at once, cron or scheduler."""
-    folder = Path(str(db) + ".locks")
+    from review_queue.dialect import is_postgres_url
+    if is_postgres_url(db):   # a server database: the locks live in this machine's temp folder
+        import hashlib
+        import tempfile
+        folder = Path(tempfile.gettempdir()) / f"sozwatch-locks-{hashlib.sha1(str(db).encode()).hexdigest()[:12]}"
+    else:
+        folder = Path(str(db) + ".locks")
     folder.mkdir(parents=True, exist_ok=True)
     return FileLock(str(folder / f"{name}.lock"))
 
 
 def run_crawl(config: Config, names: list[str] | None = None, since: str | None = None,
-              classify: bool = True, quiet: bool = False, **overrides) -> CrawlResult:
+              classify: bool = True, quiet: bool = False, workers: str | None = None,
+              crawl_id: str | None = None, **overrides) -> CrawlResult:
     """Crawl the sources (all in config.sources, or `names`) into config.db. Blocks until done.
 
     Scrapy's reactor runs once per process, so call this once per process. A source that
     another crawl holds is skipped (reported in `skipped_locked`). `quiet`: Scrapy logs
-    warnings only (cron); sozwatch's own messages keep the configured level."""
+    warnings only (cron); sozwatch's own messages keep the configured level.
+    `workers`: a redis:// URL; this process is then one of several workers sharing one frontier
+    there (crawler/distributed.py), and the per-source lock is left to Redis."""
     sources = load_sources(config.sources, names)   # fail early on a bad sources file …
     if classify:
         from classifiers.registry import Registry
         Registry(config.models_dir).load()          # … or a missing model
+    if workers:
+        from crawler.distributed import check_redis, default_crawl_id, redis_settings
+        check_redis(workers)                        # … or an unreachable Redis
+        idle = float(overrides.pop("SOZWATCH_WORKER_IDLE", 10.0))
+        overrides = {**redis_settings(workers, crawl_id or default_crawl_id(), idle), **overrides}
     Store(config.db).close()                        # create / migrate the database once, up front
+    if workers:   # several workers crawl the same sources at once on purpose
+        return _crawl(config, sources, since, classify, quiet, overrides)
     with ExitStack() as locks:
         mine, locked = [], []
         for source in sources:
@@ -109,13 +137,18 @@ def _empty() -> CrawlResult:
 
 def _crawl(config: Config, sources: list[Source], since: str | None, classify: bool, quiet: bool,
            overrides) -> CrawlResult:
-    # the CLI configured logging once; Scrapy must not add a second root handler
-    logging.getLogger().setLevel(config.log_level)
-    if quiet:
-        logging.getLogger("scrapy").setLevel(logging.WARNING)
+    # The CLI configured logging once: Scrapy must add no second root handler, and its
+    # default of DEBUG for the "scrapy" logger gives way to the configured level.
     settings = scrapy_settings(config, SOZWATCH_SOURCE_NAMES=[s.name for s in sources], SOZWATCH_SINCE=since,
-                               SOZWATCH_CLASSIFY=classify, **overrides)
-    process = CrawlerProcess(settings, install_root_handler=False)
+                               SOZWATCH_CLASSIFY=classify, LOG_INSTALL_ROOT_HANDLER=False, **overrides)
+    scrapy_level = logging.WARNING if quiet else logging.getLevelName(config.log_level)
+    logging.disable(scrapy_level - 1)   # Scrapy logs its start-up banner before we can set levels
+    try:
+        process = CrawlerProcess(settings)
+    finally:
+        logging.disable(logging.NOTSET)
+    logging.getLogger().setLevel(config.log_level)
+    logging.getLogger("scrapy").setLevel(scrapy_level)
     crawlers = []
     for kind in sorted({s.kind for s in sources}):
         crawler = process.create_crawler(SPIDER_FOR_KIND[kind])

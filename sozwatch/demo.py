@@ -16,7 +16,7 @@ def run_demo(config: Config) -> str:
     with DemoSites() as sites, tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "demo-sources.yaml"
         sites.write_sources(sources)
-        result = run_crawl(replace(config, sources=sources, log_level="WARNING"))
+        result = run_crawl(replace(config, sources=sources, log_level="WARNING"), quiet=True)
     counts = Store(config.db).counts()
     by_lang = ", ".join(f"{lang} {n}" for lang, n in sorted(counts["articles_by_lang"].items())) or "none"
     by_cat = "\n".join(f"    {code:<22} {n}" for code, n in counts["pending_by_category"].items()) or "    (none)"

@@ -71,7 +71,7 @@ def crawled(tmp_path_factory, ):
     feeds: ["http://127.0.0.1:{server.server_port}/rss.xml"]
 """)
     db = tmp / "bad.db"
-    result = subprocess.run([*sozwatch_cmd(), "--db", str(db), "crawl", "--sources", str(sources)],
+    result = subprocess.run([*sozwatch_cmd(), "--log-level", "INFO", "--db", str(db), "crawl", "--sources", str(sources)],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)
     server.shutdown()
     yield result, sqlite3.connect(db)

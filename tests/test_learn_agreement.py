@@ -58,3 +58,24 @@ def test_agreement_from_double_reviewed_decisions_matches_the_hand_computation(s
     result = CliRunner().invoke(cli, ["stats", "agreement", "--db", str(store.path)])
     assert result.exit_code == 0, result.output
     assert "A.threat" in result.output and "0.583" in result.output and "0.604" in result.output
+
+
+def test_admin_sets_double_review_and_sees_agreement_page_monitors_do_not(tmp_path):
+    from .browser.support import csrf_from, item_id_by_url, live_server, seed, signed_in_client
+    db = tmp_path / "web.db"
+    store = seed(db)
+    item_id = item_id_by_url(store, "https://kz.example/threats")
+    with live_server(db) as base:
+        admin, monitor = signed_in_client(base, "alice"), signed_in_client(base, "bob")
+        token = csrf_from(admin.get(f"/items/{item_id}").text)
+        response = admin.post(f"/items/{item_id}/double-review", data={"csrf_token": token, "on": "1"})
+        assert response.status_code == 303
+        assert store.db.execute("SELECT double_review FROM review_items WHERE id = ?", [item_id]).fetchone()[0] == 1
+        assert admin.get("/admin/agreement").status_code == 200
+        assert monitor.get("/admin/agreement").status_code == 403
+        token = csrf_from(monitor.get("/queue").text)
+        assert monitor.post(f"/items/{item_id}/double-review", data={"csrf_token": token}).status_code == 403
+        uncertain = monitor.get("/queue/uncertain")
+        assert uncertain.status_code == 200 and "Тілшіге қоқан-лоққы көрсетілді" in uncertain.text
+        report = monitor.get("/reports/download", params={"month": "2025-03", "format": "csv"})
+        assert report.status_code == 200 and report.text.startswith("section,group,code")

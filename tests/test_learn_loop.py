@@ -3,7 +3,9 @@ candidate and refuses a broken one, naming the figures that dropped.
 
 Small synthetic data and a TF-IDF-only model with a small hashing space (the real
 training split takes minutes on two cores)."""
+import importlib
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -20,18 +22,34 @@ from .fixtures.learning import (RUSSIAN_NEGATIVE, _fill, base_examples, corrupte
                                 russian_detentions)
 
 
-@pytest.fixture
-def small_models(monkeypatch):
-    monkeypatch.setattr("classifiers.model.HASH_FEATURES", 2**12)
+def small_hashing_space(patch) -> None:
+    """Train with 4,096 hashed n-gram features instead of 65,536: seconds instead of minutes."""
+    for name in ("classifiers.features", "classifiers.model"):
+        module = importlib.import_module(name)
+        if hasattr(module, "HASH_FEATURES"):
+            patch.setattr(module, "HASH_FEATURES", 2**12)
+
+
+@pytest.fixture(scope="module")
+def base_registry(tmp_path_factory):
+    """A registry whose active model was trained on English only (once per module; copied per test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        small_hashing_space(patch)
+        registry = Registry(tmp_path_factory.mktemp("base") / "models")
+        base = train_version(base_examples(0), base_examples(5, per_category=4), registry,
+                             use_embeddings=False, cache_path=None)
+        registry.promote(base)
+    return registry.root
 
 
 @pytest.fixture
-def world(tmp_path, small_models):
-    """An active model trained on English only, and a queue where monitors confirmed Russian detentions."""
+def world(tmp_path, base_registry, monkeypatch):
+    """The English-only active model, and a queue where monitors confirmed Russian detentions."""
+    small_hashing_space(monkeypatch)
+    shutil.copytree(base_registry, tmp_path / "models")
     registry = Registry(tmp_path / "models")
     train, heldout = base_examples(0), base_examples(5, per_category=4)
-    base = train_version(train, heldout, registry, use_embeddings=False, cache_path=None)
-    registry.promote(base)
+    base = registry.active_version()
     store = Store(tmp_path / "queue.db")
     monitor = add_user(store, "monitor", "correct horse battery")
     decide_articles(store, monitor, russian_detentions(0, 15), "confirm", "ru-detention", ["A.detention"])
@@ -106,3 +124,36 @@ def test_gate_figures_pool_recall_over_each_group_within_tolerance():
     drops = compare(worse, active, tolerance=0.02, evaluation="x")
     assert [str(d) for d in drops] == ["recall of group A 0.750 -> 0.500 (x)"]
     assert json.dumps([d.figure for d in drops]) == '["recall of group A"]'
+
+
+def test_train_command_adds_decisions_and_reclassify_rescores_with_the_new_model(world, tmp_path, monkeypatch):
+    registry, store, train, heldout, base = world
+    for name, examples in (("train", train), ("heldout", heldout)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps({"text": ex.text, "labels": ex.labels, "lang": ex.lang}) + "\n"
+                                for ex in examples), encoding="utf-8")
+        monkeypatch.setattr(f"sozwatch.cli_models.{name.upper()}_PATH", path)    # the shipped splits, small
+    runner = CliRunner()
+    args = ["--models-dir", str(registry.root), "--db", str(store.path)]
+    result = runner.invoke(cli, [*args, "train", "--no-embeddings", "--promote", "active"])
+    assert result.exit_code == 0, result.output
+    version = registry.active_version()
+    assert version != base and registry.card(version)["decisions"]["up_to_decision_id"] == 24
+
+    without = runner.invoke(cli, [*args, "train", "--no-embeddings", "--no-decisions"])
+    assert without.exit_code == 0, without.output
+    assert sum(registry.card(registry.versions()[-1])["decisions"]["trained_on"].values()) == 0
+
+    # A pending Russian detention the old model scored low: re-scored, its first prediction kept.
+    from review_queue.reclassify import prediction_history
+    from .fixtures.learning import russian_detentions
+    stored = store.add_article({"url": "https://example.org/pending", "title": "", "lang": "ru", "source": "x",
+                                "text": russian_detentions(11, 1)[0]})
+    from classifiers.model import Prediction
+    store.add_prediction(stored.id, Prediction(0.3, True, {}, ["A.threat"], base))
+    result = runner.invoke(cli, [*args, "reclassify"])
+    assert result.exit_code == 0, result.output
+    assert f"re-scored 1 pending items with {version}" in result.output
+    history = prediction_history(store, stored.id)
+    assert [p["model_version"] for p in history] == [base, version]
+    assert history[-1]["categories"] == ["A.detention"]

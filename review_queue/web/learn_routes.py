@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from ..agreement import agreement_report, set_double_review
 from ..reports import ReportError, build_report, chart_svgs, render as render_report
-from ..sampling import most_uncertain
+from ..sampling import most_uncertain, sample_miss_rate
 from .app import render
 from .security import csrf_protected
 
@@ -88,8 +88,9 @@ async def double_review(request: Request):
 
 
 async def uncertain_page(request: Request):
-    items = most_uncertain(request.app.state.stores(), limit=100)
-    return render(request, "uncertain.html", {"items": items})
+    store = request.app.state.stores()
+    return render(request, "uncertain.html", {"items": most_uncertain(store, limit=100),
+                                              "misses": sample_miss_rate(store)})
 
 
 routes = [

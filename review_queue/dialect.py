@@ -1,0 +1,375 @@
+"""The one place where SQLite and PostgreSQL differ.
+
+`Store` (store.py) opens either backend from a database URL and hands every module the same
+object as `store.db`: for SQLite a `sqlite_utils.Database`, for PostgreSQL a `PgDatabase` with the
+same small surface (execute, execute_returning_dicts, atomic, conn.executemany, db["table"].insert
+/get/update/rows/create/create_index). The SQL the modules and the migrations write is SQLite's;
+`to_postgres` translates what differs, statement by statement:
+
+| SQLite                                   | PostgreSQL                                              |
+|------------------------------------------|---------------------------------------------------------|
+| `?` placeholders                         | `%s`                                                    |
+| `INTEGER PRIMARY KEY` (rowid alias)      | `BIGSERIAL PRIMARY KEY`; INTEGER → BIGINT, BLOB → BYTEA |
+| `INSERT OR IGNORE` / `INSERT OR REPLACE` | `ON CONFLICT DO NOTHING` / `ON CONFLICT (pk) DO UPDATE` |
+| `json_each(x)`, `json_each(x, '$.k')`    | `json_array_elements_text(x::json [-> 'k']) AS j(value)`|
+| `json_group_array(x)`                    | `json_agg(x)::text`                                     |
+| FTS5 `articles_fts` + sync triggers      | a generated `tsvector` column `articles.fts` + GIN index|
+| `… articles_fts MATCH ?` (prefix terms)  | `articles.fts @@ to_tsquery('simple', 'w':* & …)`       |
+| `RAISE(ABORT, msg)` triggers             | a PL/pgSQL trigger function that raises                 |
+| `BEGIN IMMEDIATE` (take the write lock)  | `BEGIN` + `pg_advisory_xact_lock`: writers serialize    |
+| WAL, `busy_timeout`, other PRAGMAs       | nothing (MVCC; `lock_timeout` plays busy_timeout's part)|
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Any, Iterable
+
+WRITE_LOCK_KEY = 7_402_215   # pg_advisory_xact_lock key: one write transaction at a time, like SQLite
+
+
+def is_postgres_url(target) -> bool:
+    return bool(re.match(r"^postgres(ql)?:/", str(target)))
+
+
+def postgres_conninfo(target) -> str:
+    """`postgresql://user@host:port/db`, also after pathlib squeezed `//` into `/`."""
+    return re.sub(r"^postgres(ql)?:/+", "postgresql://", str(target))
+
+
+def sqlite_path(target) -> str:
+    """A plain path, or `sqlite:///abs/path.db` (what follows `sqlite://`), also pathlib-squeezed."""
+    text = str(target)
+    return re.sub(r"^sqlite:/*", "/", text) if text.startswith("sqlite:/") else text
+
+
+# FTS5's `"word"*` terms (queue_view.fts_query) → every word as a prefix, all required: `'word':* & …`
+FTS_PREFIX_QUERY = ("to_tsquery('simple', (SELECT string_agg(quote_literal(lexeme) || ':*', ' & ') "
+                    "FROM unnest(to_tsvector('simple', ?))))")
+
+
+# -- SQL translation -----------------------------------------------------------------------------
+_KEYWORDS = {"where", "on", "join", "left", "inner", "cross", "group", "order", "limit", "and", "or", "union"}
+
+
+def _placeholders(sql: str) -> str:
+    """`?` → `%s` and `%` → `%%`, outside string literals."""
+    out, quote = [], None
+    for ch in sql:
+        if quote:
+            out.append("%%" if ch == "%" else ch)
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _json_each(match: re.Match) -> str:
+    expr, key, alias = match.group(1).strip(), match.group(2), match.group(4)
+    source = f"({expr})::json" + (f" -> '{key}'" if key else "")
+    tail = ""
+    if alias and alias.lower() in _KEYWORDS:
+        tail, alias = f" {match.group(4)}", None
+    return f"json_array_elements_text({source}) AS {alias or 'je'}(value){tail}"
+
+
+def _ddl(sql: str) -> str:
+    sql = re.sub(r"\bINTEGER\s+PRIMARY\s+KEY\b", "BIGSERIAL PRIMARY KEY", sql, flags=re.I)
+    sql = re.sub(r"\bINTEGER\b", "BIGINT", sql, flags=re.I)
+    sql = re.sub(r"\bBLOB\b", "BYTEA", sql, flags=re.I)
+    sql = re.sub(r"\b(REAL|FLOAT)\b", "DOUBLE PRECISION", sql, flags=re.I)
+    return sql
+
+
+def to_postgres(sql: str, primary_keys=lambda table: ["id"]) -> list[str]:
+    """One SQLite statement → the PostgreSQL statements that do the same (none: nothing to do)."""
+    stripped = sql.strip().rstrip(";")
+    head = stripped[:80].upper()
+    if head.startswith("PRAGMA") or "ARTICLES_FTS(ARTICLES_FTS)" in head.replace(" ", ""):
+        return []
+    if re.match(r"CREATE\s+VIRTUAL\s+TABLE\s+articles_fts\b", stripped, re.I):
+        return ["ALTER TABLE articles ADD COLUMN IF NOT EXISTS fts tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))) STORED",
+                "CREATE INDEX IF NOT EXISTS idx_articles_fts ON articles USING gin (fts)"]
+    trigger = re.match(r"CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+(BEFORE|AFTER)\s+(.+?)\s+ON\s+(\w+)\s+"
+                       r"(?:FOR\s+EACH\s+ROW\s+)?BEGIN\s+(.*)\s+END$", stripped, re.I | re.S)
+    if trigger:
+        name, when, event, table, body = trigger.groups()
+        if "articles_fts" in body:
+            return []    # the generated tsvector column keeps itself in sync
+        abort = re.search(r"RAISE\s*\(\s*(?:ABORT|FAIL|ROLLBACK)\s*,\s*'([^']*)'\s*\)", body, re.I)
+        if not abort:
+            raise NotImplementedError(f"trigger {name}: only RAISE(ABORT, …) triggers translate to PostgreSQL")
+        return [f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN RAISE EXCEPTION '{abort.group(1)}'; END $$",
+                f"CREATE TRIGGER {name} {when} {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}_fn()"]
+    if re.match(r"(CREATE\s+TABLE|ALTER\s+TABLE)", stripped, re.I):
+        stripped = _ddl(stripped)
+    stripped = re.sub(r"SELECT\s+rowid\s+FROM\s+articles_fts\s+WHERE\s+articles_fts\s+MATCH\s+\?",
+                      "SELECT id FROM articles WHERE fts @@ " + FTS_PREFIX_QUERY, stripped, flags=re.I)
+    stripped = re.sub(r"(?<!CROSS )(?<!LEFT )\bJOIN\s+json_each\(", "CROSS JOIN json_each(", stripped, flags=re.I)
+    stripped = re.sub(r"json_each\(([^(),]+)(?:,\s*'\$\.(\w+)')?\)(\s+(?:AS\s+)?(\w+))?", _json_each, stripped,
+                      flags=re.I)
+    if re.search(r"FROM\s*\(\s*SELECT", stripped, re.I) and re.search(r"\)\s*$", stripped):
+        stripped += " AS sub"      # PostgreSQL 15 wants a name for a subquery in FROM
+    stripped = re.sub(r"json_group_array\(([^()]*)\)", r"json_agg(\1)::text", stripped, flags=re.I)
+    ignore = re.match(r"INSERT\s+OR\s+IGNORE\s+INTO", stripped, re.I)
+    replace = re.match(r"INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s*\(([^)]*)\)", stripped, re.I)
+    if ignore:
+        stripped = "INSERT INTO" + stripped[ignore.end():] + " ON CONFLICT DO NOTHING"
+    elif replace:
+        table, columns = replace.group(1), [c.strip() for c in replace.group(2).split(",")]
+        keys = primary_keys(table)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
+        stripped = ("INSERT INTO" + stripped[re.match(r"INSERT\s+OR\s+REPLACE\s+INTO", stripped, re.I).end():]
+                    + f" ON CONFLICT ({', '.join(keys)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING"))
+    return [_placeholders(stripped)]
+
+
+# -- a sqlite_utils-shaped facade over psycopg ----------------------------------------------------------
+class _Result:
+    """What `execute` returns: fetchone/fetchall/iteration, rowcount, lastrowid (None)."""
+
+    def __init__(self, rows=None, rowcount=-1, description=None):
+        self._rows, self.rowcount, self.description, self.lastrowid = list(rows or []), rowcount, description, None
+
+    def fetchone(self):
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self):
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class _Conn:
+    """`db.conn` as the modules use it: in_transaction, execute, executemany, commit, rollback."""
+
+    def __init__(self, db: "PgDatabase"):
+        self.db = db
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+        return self.db.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def execute(self, sql: str, params: Iterable | None = None):
+        return self.db.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Iterable]):
+        return self.db.executemany(sql, rows)
+
+    def commit(self):
+        if self.in_transaction:
+            self.db.raw.execute("COMMIT")
+
+    def rollback(self):
+        if self.in_transaction:
+            self.db.raw.execute("ROLLBACK")
+
+
+class PgTable:
+    TYPES = {int: "BIGINT", str: "TEXT", float: "DOUBLE PRECISION", bytes: "BYTEA", bool: "BIGINT"}
+
+    def __init__(self, db: "PgDatabase", name: str):
+        self.db, self.name = db, name
+        self.last_pk = None
+
+    def exists(self) -> bool:
+        return self.db.raw.execute("SELECT to_regclass(%s)", [self.name]).fetchone()[0] is not None
+
+    @property
+    def rows(self):
+        return iter(self.db.execute_returning_dicts(f"SELECT * FROM {self.name}"))
+
+    def create(self, columns: dict, pk: str | None = None, not_null: Iterable[str] = (), foreign_keys=(),
+               defaults: dict | None = None, **_ignored) -> "PgTable":
+        parts = []
+        for column, kind in columns.items():
+            sql_type = "BIGSERIAL" if column == pk and kind is int else self.TYPES.get(kind, "TEXT")
+            part = f"{column} {sql_type}"
+            if column == pk:
+                part += " PRIMARY KEY"
+            if column in set(not_null):
+                part += " NOT NULL"
+            if defaults and column in defaults:
+                part += f" DEFAULT {_literal(defaults[column])}"
+            parts.append(part)
+        for column, other, other_column in foreign_keys:
+            parts.append(f"FOREIGN KEY ({column}) REFERENCES {other}({other_column})")
+        self.db.raw.execute(f"CREATE TABLE {self.name} ({', '.join(parts)})")
+        return self
+
+    def create_index(self, columns: list[str], index_name: str | None = None, unique: bool = False, **_ignored):
+        name = index_name or f"idx_{self.name}_{'_'.join(columns)}"
+        self.db.raw.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {name} ON {self.name} ({', '.join(columns)})")
+        return self
+
+    def insert(self, record: dict, **_ignored) -> "PgTable":
+        columns = list(record)
+        keys = self.db.primary_keys(self.name)
+        returning = f" RETURNING {keys[0]}" if keys else ""
+        row = self.db.raw.execute(
+            f"INSERT INTO {self.name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}){returning}",
+            [record[c] for c in columns]).fetchone() if columns else None
+        self.last_pk = row[0] if row else None
+        if keys and keys[0] in record:
+            self.db.sync_sequence(self.name, keys[0])
+        return self
+
+    def get(self, pk):
+        key = self.db.primary_keys(self.name)[0]
+        rows = self.db.execute_returning_dicts(f"SELECT * FROM {self.name} WHERE {key} = ?", [pk])
+        if not rows:
+            import sqlite_utils.db
+            raise sqlite_utils.db.NotFoundError(f"{self.name}: no row with {key} = {pk!r}")
+        return rows[0]
+
+    def update(self, pk, updates: dict, **_ignored) -> "PgTable":
+        key = self.db.primary_keys(self.name)[0]
+        sets = ", ".join(f"{c} = ?" for c in updates)
+        self.db.execute(f"UPDATE {self.name} SET {sets} WHERE {key} = ?", [*updates.values(), pk])
+        return self
+
+
+def _literal(value) -> str:
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class PgDatabase:
+    """The PostgreSQL side of `store.db` (see the module docstring). One connection, autocommit
+    outside explicit transactions, as sqlite_utils behaves."""
+
+    dialect = "postgresql"
+
+    def __init__(self, conninfo: str, lock_timeout: float = 10.0):
+        try:
+            import psycopg
+        except ImportError:
+            raise RuntimeError("a postgresql:// database needs psycopg: pip install -e '.[scale]'") from None
+        self.raw = psycopg.connect(conninfo, autocommit=True)
+        self.raw.execute(f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'")
+        self.conn = _Conn(self)
+        self._pks: dict[str, list[str]] = {}
+        self._sequences: dict[tuple[str, str], str | None] = {}
+
+    def __getitem__(self, table: str) -> PgTable:
+        return PgTable(self, table)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def primary_keys(self, table: str) -> list[str]:
+        if table not in self._pks:
+            self._pks[table] = [r[0] for r in self.raw.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary", [table])]
+        return self._pks[table]
+
+    def sync_sequence(self, table: str, column: str) -> None:
+        """Rows inserted with explicit ids (bulk loads) must not collide with the next serial id."""
+        key = (table, column)
+        if key not in self._sequences:
+            self._sequences[key] = self.raw.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                                                    [table, column]).fetchone()[0]
+        if self._sequences[key]:
+            self.raw.execute(f"SELECT setval(%s, GREATEST((SELECT MAX({column}) FROM {table}), 1))",
+                             [self._sequences[key]])
+
+    def _run(self, sql: str, params, many: bool = False):
+        if re.match(r"\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE)\b", sql, re.I):
+            self.raw.execute("BEGIN")
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
+            return _Result()
+        if re.match(r"\s*BEGIN\s+DEFERRED\b", sql, re.I):
+            sql = "BEGIN"
+        statements = to_postgres(sql, self.primary_keys)
+        result = _Result()
+        for statement in statements:
+            cursor = self.raw.cursor()
+            insert = re.match(r"\s*INSERT\s+INTO\s+(\w+)", statement, re.I)
+            wants_id = bool(insert and not many and "RETURNING" not in statement.upper()
+                            and self.primary_keys(insert.group(1)) == ["id"])
+            if wants_id:   # cursor.lastrowid, as SQLite gives it
+                statement += " RETURNING id"
+            if many:
+                cursor.executemany(statement, [list(p) for p in params])
+            else:
+                cursor.execute(statement, list(params) if params is not None and statement.count("%s") else None)
+            rows = cursor.fetchall() if cursor.description else []
+            result = _Result([] if wants_id else rows, cursor.rowcount, None if wants_id else cursor.description)
+            if wants_id:
+                result.lastrowid = rows[0][0] if rows else None
+            explicit_id = re.match(r"\s*INSERT\s+INTO\s+(\w+)\s*\(\s*id\s*,", statement, re.I)
+            if explicit_id:
+                self.sync_sequence(explicit_id.group(1), "id")
+        if re.match(r"\s*(CREATE|ALTER|DROP)\b", sql, re.I):
+            self._pks.clear()
+            self._sequences.clear()
+        return result
+
+    def execute(self, sql: str, params: Iterable | None = None):
+        return self._run(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Iterable]):
+        rows = list(rows)
+        return self._run(sql, rows, many=True) if rows else _Result(rowcount=0)
+
+    def execute_returning_dicts(self, sql: str, params: Iterable | None = None) -> list[dict]:
+        result = self._run(sql, params)
+        names = [c.name for c in result.description or []]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
+    @contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            name = f"sp_{id(object())}"
+            self.raw.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.raw.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                self.raw.execute(f"RELEASE SAVEPOINT {name}")
+        else:
+            self.raw.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                self.conn.rollback()
+                raise
+            self.raw.execute("COMMIT")
+
+    def enable_wal(self) -> None:   # PostgreSQL needs no journal mode
+        pass
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.raw.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")]
+
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What a refused write raises on either backend (disk full, locked, connection lost)."""
+    import sqlite3
+    errors: list[type[BaseException]] = [sqlite3.OperationalError]
+    try:
+        import psycopg
+        errors.append(psycopg.OperationalError)
+    except ImportError:
+        pass
+    return tuple(errors)
