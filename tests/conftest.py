@@ -26,3 +26,12 @@ def free_port():
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "queue.db"
+
+
+@pytest.fixture
+def server(db_path):
+    """The review app on a free port over a seeded database: (base URL, Store)."""
+    from .browser.support import live_server, seed
+    store = seed(db_path)
+    with live_server(db_path) as base:
+        yield base, store

@@ -7,16 +7,9 @@ import pytest
 from review_queue.review import Conflict, claim_item, decide, history
 from review_queue.users import get_user
 
-from .browser.support import decision_form, item_id_by_url, live_server, seed, signed_in_client
+from .browser.support import decision_form, item_id_by_url, signed_in_client
 
 URL = "https://kz.example/detained"
-
-
-@pytest.fixture
-def server(db_path):
-    store = seed(db_path)
-    with live_server(db_path) as base:
-        yield base, store
 
 
 def test_two_sessions_deciding_at_once_one_wins_the_other_gets_a_conflict(server):

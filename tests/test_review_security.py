@@ -9,17 +9,9 @@ from starlette.routing import Route
 
 from review_queue.web.app import AppSettings, create_app
 
-from .browser.support import (PASSWORD, csrf_from, decision_form, item_id_by_url, live_server, seed,
-                              signed_in_client)
+from .browser.support import PASSWORD, csrf_from, decision_form, item_id_by_url, seed, signed_in_client
 
 HOSTILE_URL = "javascript:alert(document.cookie)"
-
-
-@pytest.fixture
-def server(db_path):
-    store = seed(db_path)
-    with live_server(db_path) as base:
-        yield base, store
 
 
 def test_hostile_article_is_escaped_and_its_link_is_not_clickable(server):
