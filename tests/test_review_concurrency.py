@@ -7,7 +7,7 @@ import pytest
 from review_queue.review import Conflict, claim_item, decide, history
 from review_queue.users import get_user
 
-from .browser.support import decision_form, item_id_by_url, signed_in_client
+from .browser.support import decision_form, item_id_by_url, seed, signed_in_client
 
 URL = "https://kz.example/detained"
 
