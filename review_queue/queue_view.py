@@ -83,13 +83,13 @@ def _where(f: QueueFilter) -> tuple[list[str], list]:
     return where, params
 
 
-def _rows(store: Store, f: QueueFilter, extra_where: list[str], extra_params: list, order: str, limit: int):
+def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_params: list, order: str, limit: int):
     where, params = _where(f)
     where += extra_where
     sql = f"""
         SELECT r.id, r.status, r.priority, r.version, r.claimed_by, r.claimed_until, u.username AS claimed_by_name,
                a.id AS article_id, a.url, a.source, a.lang, a.title, a.published,
-               p.relevance, p.categories, r.decision
+               p.relevance, p.categories, p.model_version, r.decision
         FROM review_items r
         JOIN articles a ON a.id = r.article_id
         {LATEST_PREDICTION}
@@ -118,7 +118,7 @@ def list_queue(store: Store, f: QueueFilter, after: str | None = None, limit: in
     if position:
         extra.append("(r.priority < ? OR (r.priority = ? AND r.id > ?))")
         extra_params += [position[0], position[0], position[1]]
-    rows = _rows(store, f, extra, extra_params, "r.priority DESC, r.id", limit + 1)
+    rows = queue_rows(store, f, extra, extra_params, "r.priority DESC, r.id", limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = f"{rows[-1]['priority']}:{rows[-1]['id']}" if more else None
@@ -146,13 +146,13 @@ def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_clai
     if skip_claimed_for is not None:
         extra.append("(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)")
         params += [skip_claimed_for, utc_now()]
-    rows = _rows(store, f, extra, params, order, 1)
+    rows = queue_rows(store, f, extra, params, order, 1)
     return rows[0] if rows else None
 
 
 def first_free(store: Store, f: QueueFilter, user_id: int):
     """The highest-priority item in this queue that no other monitor holds."""
-    rows = _rows(store, f, ["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)"],
+    rows = queue_rows(store, f, ["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)"],
                  [user_id, utc_now()], "r.priority DESC, r.id", 1)
     return rows[0] if rows else None
 
@@ -164,7 +164,7 @@ def sources(store: Store) -> list[str]:
 
 def item_detail(store: Store, item_id: int) -> dict | None:
     """Everything the item page shows: article, prediction, decision, claim, duplicates, history."""
-    rows = _rows(store, QueueFilter(status="all"), ["r.id = ?"], [item_id], "r.id", 1)
+    rows = queue_rows(store, QueueFilter(status="all"), ["r.id = ?"], [item_id], "r.id", 1)
     if not rows:
         return None
     item = rows[0]

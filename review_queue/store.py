@@ -136,30 +136,11 @@ class Store:
 
     def list_items(self, status: str | None = "pending", category: str | None = None,
                    lang: str | None = None, limit: int = 50) -> list[dict]:
-        """Queue items with their article and latest prediction, highest priority first."""
-        where, params = [], []
-        if status:
-            where.append("r.status = ?")
-            params.append(status)
-        if lang:
-            where.append("a.lang = ?")
-            params.append(lang)
-        if category:
-            where.append("EXISTS (SELECT 1 FROM json_each(p.categories) WHERE value = ?)")
-            params.append(category)
-        sql = f"""
-            SELECT r.id, r.status, r.priority, a.id AS article_id, a.url, a.source, a.lang, a.title,
-                   a.published, p.relevance, p.categories, p.model_version
-            FROM review_items r
-            JOIN articles a ON a.id = r.article_id
-            JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE article_id = a.id)
-            {"WHERE " + " AND ".join(where) if where else ""}
-            ORDER BY r.priority DESC, r.id
-            LIMIT ?"""
-        rows = self.db.execute_returning_dicts(sql, [*params, limit])
-        for row in rows:
-            row["categories"] = json.loads(row["categories"])
-        return rows
+        """Queue items with their article and latest prediction, highest priority first:
+        the web app's queue query (queue_view), without its paging and counts."""
+        from .queue_view import QueueFilter, queue_rows  # queue_view builds on Store
+        f = QueueFilter(status=status or "all", category=category or "", lang=lang or "")
+        return queue_rows(self, f, [], [], "r.priority DESC, r.id", limit)
 
     # -- summaries --------------------------------------------------------
     def counts(self) -> dict:
