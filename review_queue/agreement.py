@@ -1,7 +1,8 @@
 """Agreement between monitors on items set for double review.
 
-An admin sets an item for double review; each monitor's first applied decision on it
-(from the append-only decision log) is that monitor's label. Per category, a label is
+An admin sets an item for double review; monitors then decide it blind (double_review.py),
+and each monitor's first applied decision on it (from the append-only decision log) is that
+monitor's label. Per category, a label is
 binary: the monitor confirmed the item with that category, or did not (other
 categories, or a rejection). Relevance (confirm vs reject) is scored the same way.
 
@@ -16,6 +17,7 @@ from itertools import permutations
 
 from classifiers.taxonomy import load_taxonomy
 
+from .double_review import first_per_monitor
 from .store import Store
 from .transactions import write_transaction
 
@@ -67,15 +69,14 @@ def double_review_labels(store: Store) -> dict[int, list[dict]]:
         """SELECT d.item_id, d.user_id, d.username, d.action, d.after FROM decisions d
            JOIN review_items r ON r.id = d.item_id
            WHERE r.double_review = 1 AND d.applied = 1 ORDER BY d.item_id, d.id""")
-    labels: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        if any(seen["username"] == row["username"] for seen in labels[row["item_id"]]):
-            continue
-        after = json.loads(row["after"])
-        confirmed = row["action"] == "confirm"
-        labels[row["item_id"]].append({"username": row["username"], "relevant": confirmed,
-                                       "categories": set(after.get("categories") or []) if confirmed else set()})
-    return dict(labels)
+    labels: dict[int, list[dict]] = {}
+    for item_id, firsts in first_per_monitor(rows).items():
+        labels[item_id] = []
+        for row in firsts:
+            confirmed = row["action"] == "confirm"
+            categories = set(json.loads(row["after"]).get("categories") or []) if confirmed else set()
+            labels[item_id].append({"username": row["username"], "relevant": confirmed, "categories": categories})
+    return labels
 
 
 def agreement_report(store: Store) -> dict:

@@ -6,6 +6,7 @@ import io
 import json
 from typing import Iterator
 
+from .double_review import open_round_sql
 from .store import Store
 
 WHATS = ("incidents", "decisions")
@@ -39,11 +40,13 @@ def incident_records(store: Store) -> Iterator[dict]:
 
 
 def decision_records(store: Store) -> Iterator[dict]:
-    """Every applied decision, oldest first (refused conflicting attempts stay in `queue history`)."""
+    """Every applied decision, oldest first (refused conflicting attempts stay in `queue history`).
+    Decisions on an item in an open double-review round are left out until the round is complete:
+    any monitor can download this, and the round is blind (double_review.py)."""
     rows = store.db.execute_returning_dicts(
-        """SELECT d.id, d.item_id, d.username, d.action, d.at, d.after, a.url, a.title
+        f"""SELECT d.id, d.item_id, d.username, d.action, d.at, d.after, a.url, a.title
            FROM decisions d JOIN review_items r ON r.id = d.item_id JOIN articles a ON a.id = r.article_id
-           WHERE d.applied = 1 ORDER BY d.id""")
+           WHERE d.applied = 1 AND NOT {open_round_sql("r")} ORDER BY d.id""")
     for row in rows:
         after = json.loads(row["after"])
         yield {"decision_id": row["id"], "item_id": row["item_id"], "at": row["at"], "user": row["username"],

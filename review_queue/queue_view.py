@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, fields
 
+from .double_review import BLIND, not_decided_by_sql, viewer_state
 from .incidents import get_incident, incident_articles
 from .review import REVIEW_STATUSES, history
 from .store import Store, utc_now
@@ -87,7 +88,7 @@ def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_param
     where, params = _where(f)
     where += extra_where
     sql = f"""
-        SELECT r.id, r.status, r.priority, r.version, r.claimed_by, r.claimed_until, u.username AS claimed_by_name,
+        SELECT r.id, r.status, r.priority, r.version, r.double_review, r.claimed_by, r.claimed_until, u.username AS claimed_by_name,
                a.id AS article_id, a.url, a.source, a.lang, a.title, a.published,
                p.relevance, p.categories, p.model_version, r.decision
         FROM review_items r
@@ -144,16 +145,24 @@ def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_clai
         extra, order = ["(r.priority > ? OR (r.priority = ? AND r.id < ?))"], "r.priority ASC, r.id DESC"
     params = [p, p, i]
     if skip_claimed_for is not None:
-        extra.append("(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)")
-        params += [skip_claimed_for, utc_now()]
+        free, free_params = _free_for(skip_claimed_for)
+        extra += free
+        params += free_params
     rows = queue_rows(store, f, extra, params, order, 1)
     return rows[0] if rows else None
 
 
+def _free_for(user_id: int) -> tuple[list[str], list]:
+    """Conditions for an item this monitor can take: no other monitor holds it, and it is not a
+    double-review item they already decided (it waits for another monitor, see double_review.py)."""
+    return (["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)", not_decided_by_sql("r")],
+            [user_id, utc_now(), user_id])
+
+
 def first_free(store: Store, f: QueueFilter, user_id: int):
-    """The highest-priority item in this queue that no other monitor holds."""
-    rows = queue_rows(store, f, ["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)"],
-                 [user_id, utc_now()], "r.priority DESC, r.id", 1)
+    """The highest-priority item in this queue that this monitor can take (_free_for)."""
+    free, params = _free_for(user_id)
+    rows = queue_rows(store, f, free, params, "r.priority DESC, r.id", 1)
     return rows[0] if rows else None
 
 
@@ -162,8 +171,12 @@ def sources(store: Store) -> list[str]:
                                           "ORDER BY source LIMIT 500").fetchall()]
 
 
-def item_detail(store: Store, item_id: int) -> dict | None:
-    """Everything the item page shows: article, prediction, decision, claim, duplicates, history."""
+def item_detail(store: Store, item_id: int, viewer: str | None = None) -> dict | None:
+    """Everything the item page shows: article, prediction, decision, claim, duplicates, history.
+
+    For `viewer` (a username) who has not yet decided an item in an open double-review round,
+    the item is blind: no decision, incident or other monitor's history entry (`review_round`
+    says BLIND; DECIDED once they have decided and the round waits for others)."""
     rows = queue_rows(store, QueueFilter(status="all"), ["r.id = ?"], [item_id], "r.id", 1)
     if not rows:
         return None
@@ -183,6 +196,10 @@ def item_detail(store: Store, item_id: int) -> dict | None:
     incident_id = store.db.execute("SELECT incident_id FROM review_items WHERE id = ?", [item_id]).fetchone()[0]
     if incident_id:
         item["incident"] = {**get_incident(store, incident_id), "articles": incident_articles(store, incident_id)}
+    item["review_round"] = viewer_state(store, item, viewer) if viewer is not None else None
+    if item["review_round"] == BLIND:
+        item.update(decision=None, incident=None,
+                    history=[entry for entry in item["history"] if entry["username"] == viewer])
     return item
 
 

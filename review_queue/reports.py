@@ -7,7 +7,10 @@ Counting rules (as the Adil Soz reports state them):
   the monitor gave none), so an ongoing case that keeps producing articles is counted
   once, in the month it started, never again in later months;
 - an incident counts once in each category it carries and once in each group those
-  categories fall in (group line = incidents with any category of that group).
+  categories fall in (group line = incidents with any category of that group);
+- under each court-case category (group C), "including N for <legal basis>": incidents by the
+  basis of the legal articles their confirmed articles cite (legal_basis.py), each incident once
+  per basis; one citing two bases counts under both, one citing no known article under none.
 
 `monthly_report` / `annual_report` return plain dicts; `render_markdown`, `render_csv`
 and `render_html` turn them into the three output formats.
@@ -17,7 +20,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +31,7 @@ from classifiers.taxonomy import load_taxonomy
 
 from .export import incident_records
 from .incidents import incident_articles
+from .legal_basis import in_breakdown, incident_bases, including
 from .priority import severity_of
 from .store import Store
 from .web.rendering import safe_link
@@ -81,6 +85,22 @@ def confirmed_incidents(store: Store) -> list[dict]:
     return [{**incident, "month": incident_month(incident)} for incident in incident_records(store)]
 
 
+def with_legal_bases(store: Store, incidents: list[dict]) -> list[dict]:
+    """The incidents with `legal_bases` ({category: [basis]}, legal_basis.py); only those in the
+    breakdown group have their texts read, so a report reads the texts of its own period's cases only."""
+    out = []
+    for incident in incidents:
+        bases = {}
+        if any(map(in_breakdown, incident["categories"])):
+            rows = store.db.execute_returning_dicts(
+                "SELECT a.title, a.text FROM review_items r JOIN articles a ON a.id = r.article_id "
+                "WHERE r.incident_id = ? AND r.status = 'confirmed'", [incident["incident_id"]])
+            bases = incident_bases([f"{row['title'] or ''}\n{row['text'] or ''}" for row in rows],
+                                   incident["categories"])
+        out.append({**incident, "legal_bases": bases})
+    return out
+
+
 # -- counting ----------------------------------------------------------------
 def group_counts(incidents: list[dict]) -> dict[str, dict]:
     """{group: {"count": incidents in the group, "categories": {code: incidents}}} in taxonomy order."""
@@ -97,16 +117,28 @@ def group_counts(incidents: list[dict]) -> dict[str, dict]:
             for group in taxonomy.groups}
 
 
+def basis_counts(incidents: list[dict]) -> dict[str, list[dict]]:
+    """{category: [{"name": basis, "count": incidents}], most frequent first} from `legal_bases`."""
+    per_category: dict[str, Counter] = defaultdict(Counter)
+    for incident in incidents:
+        for code, bases in (incident.get("legal_bases") or {}).items():
+            per_category[code].update(set(bases))
+    return {code: [{"name": name, "count": n} for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for code, counter in per_category.items()}
+
+
 def _groups_block(incidents: list[dict], previous: list[dict] | None = None) -> list[dict]:
     taxonomy = load_taxonomy()
     now, before = group_counts(incidents), group_counts(previous or [])
+    bases = basis_counts(incidents)
     block = []
     for group, counts in now.items():
         block.append({
             "code": group, "name": taxonomy.groups[group]["en"], "count": counts["count"],
             "previous": before[group]["count"] if previous is not None else None,
             "change_pct": change_pct(counts["count"], before[group]["count"]) if previous is not None else None,
-            "categories": [{"code": code, "name": taxonomy.categories[code]["en"], "count": n}
+            "categories": [{"code": code, "name": taxonomy.categories[code]["en"], "count": n,
+                            "bases": bases.get(code, []), "including": including(bases.get(code, []))}
                            for code, n in counts["categories"].items()],
         })
     return block
@@ -154,7 +186,7 @@ def monthly_trend(incidents: list[dict], last: Month, months: int = TREND_MONTHS
 def monthly_report(store: Store, month: str) -> dict:
     period = Month.parse(month)
     incidents = confirmed_incidents(store)
-    in_month = [i for i in incidents if i["month"] == period.key]
+    in_month = with_legal_bases(store, [i for i in incidents if i["month"] == period.key])
     return {
         "kind": "month", "period": period.key, "label": period.label, "title": f"Violations of freedom of speech in Kazakhstan, {period.label}",
         "total": len(in_month), "groups": _groups_block(in_month),
@@ -166,7 +198,7 @@ def monthly_report(store: Store, month: str) -> dict:
 def annual_report(store: Store, year: int) -> dict:
     taxonomy = load_taxonomy()
     incidents = confirmed_incidents(store)
-    this_year = [i for i in incidents if i["month"][:4] == f"{year:04d}"]
+    this_year = with_legal_bases(store, [i for i in incidents if i["month"][:4] == f"{year:04d}"])
     last_year = [i for i in incidents if i["month"][:4] == f"{year - 1:04d}"]
     return {
         "kind": "year", "period": str(year), "label": str(year), "title": f"Attacks on media workers in Kazakhstan in {year}",
@@ -240,7 +272,8 @@ def render_markdown(report: dict) -> str:
         if group["previous"] is not None:
             change = f" ({_pct(group['change_pct'])} vs {group['previous']} the year before)"
         lines.append(f"**{group['count']}** reports — {group['name']}{change}, including:")
-        lines += [f"- {c['count']} {c['name']} (`{c['code']}`)" for c in group["categories"]]
+        lines += [f"- {c['count']} {c['name']} (`{c['code']}`)" + (f", {c['including']}" if c["including"] else "")
+                  for c in group["categories"]]
         lines.append("")
     if report["kind"] == "year":
         lines += [f"Total: **{report['total']}** incidents ({_pct(report['change_pct'])} vs "
@@ -275,6 +308,8 @@ def render_csv(report: dict) -> str:
                          "count": group["count"], "previous": group["previous"], "change_pct": group["change_pct"]})
         for c in group["categories"]:
             writer.writerow({"section": "category", "group": group["code"], **c})
+            for basis in c["bases"]:   # code: the category the basis is under; name: the basis
+                writer.writerow({"section": "legal_basis", "group": group["code"], "code": c["code"], **basis})
     for key in ("attack_types", "perpetrators"):
         for row in report.get(key, []):
             writer.writerow({"section": key[:-1], **row})

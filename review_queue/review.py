@@ -1,7 +1,8 @@
 """Monitors' work on queue items: claims, versioned decisions, the append-only audit trail.
 
 Every decision carries the item version the monitor saw. A decision on an outdated
-version is refused (and logged as refused), never applied over someone else's.
+version is refused (and logged as refused), never applied over someone else's. An item
+set for double review is first decided blind by several monitors (double_review.py).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from classifiers.taxonomy import load_taxonomy
 
+from .double_review import DISAGREED, WAITING, has_decided, round_decisions, round_outcome
 from .incidents import attach_to_incident
 from .store import STATUSES, Store, utc_now
 from .transactions import write_transaction
@@ -132,22 +134,45 @@ def decide(store: Store, item_id: int, user: User, seen_version: int, action: st
             conflict = Conflict(item_id, seen_version, rows[0]["version"], *(last or (None, None)), current=before)
         else:
             conflict = None
-            incident_id = None
-            if action == "confirm":
-                incident_id = attach_to_incident(store, join_incident, decision, user.id)
-            store.db.execute(
-                "UPDATE review_items SET status = ?, decision = ?, version = version + 1, decided_by = ?, "
-                "decided_at = ?, updated_at = ?, incident_id = ?, claimed_by = NULL, claimed_until = NULL "
-                "WHERE id = ? AND version = ?",
-                [STATUS_AFTER[action], json.dumps(decision, ensure_ascii=False), user.id, now, now, incident_id,
-                 item_id, seen_version])
-            after = {**decision, "status": STATUS_AFTER[action], "version": seen_version + 1,
-                     "incident_id": incident_id}
+            outcome = _double_review_outcome(store, rows[0], user, decision)
+            if outcome == WAITING:
+                # Logged and applied, but the item stays in the queue as it was for the next monitor.
+                status, incident_id = rows[0]["status"], rows[0]["incident_id"]
+                store.db.execute(
+                    "UPDATE review_items SET version = version + 1, updated_at = ?, claimed_by = NULL, "
+                    "claimed_until = NULL WHERE id = ? AND version = ?", [now, item_id, seen_version])
+            else:
+                status = "second_opinion" if outcome == DISAGREED else STATUS_AFTER[action]
+                incident_id = None
+                if status == "confirmed":
+                    incident_id = attach_to_incident(store, join_incident, decision, user.id)
+                # Monitors who disagree leave no decision on the item: both stay in its history.
+                stored = None if outcome == DISAGREED else json.dumps(decision, ensure_ascii=False)
+                store.db.execute(
+                    "UPDATE review_items SET status = ?, decision = ?, version = version + 1, decided_by = ?, "
+                    "decided_at = ?, updated_at = ?, incident_id = ?, claimed_by = NULL, claimed_until = NULL "
+                    "WHERE id = ? AND version = ?",
+                    [status, stored, user.id, now, now, incident_id, item_id, seen_version])
+            # `after` keeps the monitor's own decision whatever the item became: agreement reads it.
+            after = {**decision, "status": status, "version": seen_version + 1, "incident_id": incident_id}
             after.pop("action")
+            if outcome:
+                after["double_review"] = outcome
             _log(store, item_id, user, action, now, seen_version, before, after, applied=True)
     if conflict:
         raise conflict
     return after
+
+
+def _double_review_outcome(store: Store, row: dict, user: User, decision: dict) -> str | None:
+    """WAITING, AGREED or DISAGREED when the decision enters the item's open double-review round
+    (see double_review.py), None for an ordinary decision."""
+    decided = round_decisions(store, row)
+    if decided is None:
+        return None
+    if has_decided(decided, user.username):
+        raise DecisionError("you have already decided this double-review item; it waits for another monitor")
+    return round_outcome(decided, decision["action"], decision["categories"])
 
 
 def _log(store: Store, item_id: int, user: User, action: str, at: str, from_version: int,

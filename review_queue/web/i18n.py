@@ -109,6 +109,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                  "Материалды {name} өзгертті ({at}); сіздің шешіміңіз қолданылмады, тарихта сақталды. "
                  "Қазіргі күйін қарап, қайта шешіңіз."),
     "decided": ("Решение сохранено.", "Decision saved.", "Шешім сақталды."),
+    "blind_review_notice": ("Слепая двойная проверка: решите сами. Решения других мониторов скрыты, пока вы не решите.",
+                            "Blind double review: decide on your own. Other monitors' decisions stay hidden "
+                            "until you have decided.",
+                            "Соқыр қос тексеру: өзіңіз шешіңіз. Сіз шешкенше басқа мониторлардың шешімдері жасырын."),
+    "blind_review_waiting": ("Ваше решение записано; материал ждёт независимого решения другого монитора.",
+                             "Your decision is recorded; the item waits for another monitor's independent decision.",
+                             "Шешіміңіз жазылды; материал басқа монитордың тәуелсіз шешімін күтуде."),
     "shortcuts": ("Горячие клавиши", "Keyboard shortcuts", "Жылдам пернелер"),
     "shortcuts_hint": ("? — горячие клавиши", "? — shortcuts", "? — жылдам пернелер"),
     "key_j": ("следующий материал", "next item", "келесі материал"),

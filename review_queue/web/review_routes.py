@@ -12,6 +12,7 @@ from classifiers.taxonomy import load_taxonomy
 
 from ..export import FORMATS, WHATS, export_text
 from ..incidents import recent_incidents
+from ..double_review import BLIND, DECIDED, OPEN_STATUSES
 from ..queue_view import QueueFilter, first_free, item_detail, list_queue, neighbour, sources
 from ..review import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflict, DecisionError, ItemNotFound,
                       claim_item, decide)
@@ -80,13 +81,14 @@ async def item_page(request: Request):
     store = request.app.state.stores()
     item_id = request.path_params["item_id"]
     f = QueueFilter.from_params(request.query_params)
-    row = store.db.execute("SELECT status FROM review_items WHERE id = ?", [item_id]).fetchone()
-    if row is None:
+    item = item_detail(store, item_id, viewer=request.state.user.username)
+    if item is None:
         return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
     claim = None
-    if row[0] in ("pending", "second_opinion"):   # opening an undecided item reserves it
+    # Opening an undecided item reserves it, unless this monitor has decided it already and it
+    # waits for another monitor's blind decision (holding it would keep that monitor out).
+    if item["status"] in OPEN_STATUSES and item["review_round"] != DECIDED:
         claim = claim_item(store, item_id, request.state.user, request.app.state.settings.claim_minutes)
-    item = item_detail(store, item_id)
     context = _item_context(request, item, f, claim)
     context["notice"] = request.query_params.get("notice")
     return render(request, "item.html", context)
@@ -119,20 +121,22 @@ async def decide_item(request: Request):
     except ItemNotFound:
         return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
     except Conflict as conflict:
-        lang = request.state.user.lang
-        message = i18n.translate(lang, "conflict", name=conflict.last_by or "?", at=conflict.last_at or "?")
-        return _rerender(request, item_id, f, fields, status_code=409, error=message, conflict=True)
+        return _rerender(request, item_id, f, fields, status_code=409, conflict=conflict)
     if go_next:
         return RedirectResponse("/queue/next?" + urlencode(f.params()), status_code=303)
     return RedirectResponse(f"/items/{item_id}?" + urlencode(f.params(notice="decided")), status_code=303)
 
 
-def _rerender(request, item_id, f, fields, status_code, error, conflict=False):
+def _rerender(request, item_id, f, fields, status_code, error=None, conflict: Conflict | None = None):
     """The item page again with the monitor's own choices kept, and why they were not applied."""
     store = request.app.state.stores()
-    item = item_detail(store, item_id)
+    item = item_detail(store, item_id, viewer=request.state.user.username)
+    if conflict:
+        # A monitor deciding blind is not told who decided before them.
+        name = "?" if item["review_round"] == BLIND else conflict.last_by or "?"
+        error = i18n.translate(request.state.user.lang, "conflict", name=name, at=conflict.last_at or "?")
     context = _item_context(request, item, f, None, form={**fields, "victims": fields["victims"]})
-    context.update(error=error, conflict=conflict)
+    context.update(error=error, conflict=bool(conflict))
     return render(request, "item.html", context, status_code=status_code)
 
 
