@@ -1,11 +1,18 @@
 """The incident model: relevance first, then Adil Soz categories, attack type and perpetrator.
 
-Features (features.py): folded char n-grams, a multilingual-e5-small embedding of the
-title + lead, and trigger-term counts per category. One logistic regression decides
-relevance; one per category, trained on incidents only, decides the labels (so the
-category models learn what tells a detention from a summons, not what tells news from
-an incident). Thresholds come from 5-fold cross-validated predictions on the training
-split, never from the held-out split.
+Features (features.py): folded char n-grams, word 1–2-grams, a multilingual-e5-small
+embedding of the title + lead, and trigger-term counts per category. One logistic
+regression decides relevance; one per category, trained on incidents only, decides the
+labels (so the category models learn what tells a detention from a summons, not what
+tells news from an incident). A candidate carries its best category, plus any other
+scoring at least its threshold: one shared threshold for groups A and B, tuned for
+micro-F1 (~50 positives per category make 18 separate cut-offs noisy), and one per code
+for group C, tuned for F1. Court cases are mostly a second label beside the act that led
+to them (a detention and its administrative case), and the shared cut-off dropped them:
+in nested cross-validation, micro-F1 / group C recall were 0.807 / 0.920 with a
+threshold per code, 0.828 / 0.908 with one shared, 0.827 / 0.920 with this mix.
+Thresholds come from 5-fold cross-validated predictions on the training split, never
+from the held-out split.
 
 Cascade: with embeddings on, a TF-IDF-only screen runs first; texts it rejects (its
 threshold keeps 99% of the training incidents in cross-validation) are never embedded,
@@ -27,6 +34,7 @@ from .taxonomy import NONE
 RELEVANCE_BETA = 2.0     # a missed detention costs more than a false alarm: tune for F2
 SCREEN_RECALL = 0.99     # the cascade's screen may drop at most 1% of incidents (CV on train)
 CV_FOLDS = 5
+OWN_THRESHOLD_GROUPS = ("C",)   # categories of these groups keep a threshold per code (see above)
 C = 4.0
 
 
@@ -56,6 +64,20 @@ def best_threshold(y_true: np.ndarray, scores: np.ndarray, beta: float = 1.0) ->
             continue
         p, r = tp / pred.sum(), tp / y_true.sum()
         f = (1 + beta**2) * p * r / (beta**2 * p + r)
+        if f > best:
+            best, best_t = f, float(t)
+    return best_t
+
+
+def label_threshold(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """The cut-off for labels beyond each row's best one that maximises micro-F1 over the rows
+    (y_true, scores: incidents x categories)."""
+    best, best_t = -1.0, 0.5
+    top = scores.argmax(axis=1)
+    for t in np.round(np.arange(0.2, 0.96, 0.01), 2):
+        pred = scores >= t
+        pred[np.arange(len(scores)), top] = True
+        f = 2 * float(np.sum(pred & y_true)) / (pred.sum() + y_true.sum())
         if f > best:
             best, best_t = f, float(t)
     return best_t
@@ -133,10 +155,13 @@ class IncidentModel:
         if "screen" in models:
             self.screen_clf = models["screen"]
             self.screen_threshold = recall_threshold(relevant, cv["screen"], SCREEN_RECALL)
-        for code in self.codes:
-            if code in models:
-                self.category_clfs[code] = models[code]
-                self.thresholds[code] = best_threshold(targets[code][1], cv[code])
+        learned = [code for code in self.codes if code in models]
+        self.category_clfs = {code: models[code] for code in learned}
+        if learned:
+            shared = label_threshold(np.column_stack([targets[c][1] for c in learned]),
+                                     np.column_stack([cv[c] for c in learned]))
+            self.thresholds = {c: best_threshold(targets[c][1], cv[c]) if c.split(".")[0] in OWN_THRESHOLD_GROUPS
+                               else shared for c in learned}
         self.attribute_clfs = {n: models[n] for n in names if n in (attributes or {})}
         self._shrink()
         return self

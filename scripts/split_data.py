@@ -1,8 +1,12 @@
 """Build the shipped train/held-out split from the hand-written files in classifiers/data/raw/.
 
 Run once when the raw files change: `python scripts/split_data.py`. The split is
-stratified by language and first label, deterministic (seeded), and puts 25% of every
-stratum (at least one example where the stratum has 3+) into heldout.jsonl.
+stratified by batch, language and first label, deterministic (seeded), and puts 25% of
+every stratum (at least one example where the stratum has 3+) into heldout.jsonl.
+
+Batches: `{lang}_{inc|neg}.jsonl` is batch 1; a later file such as `en_inc_2a.jsonl` is
+batch 2. Each batch is split on its own and batch 1's strata come first, so adding a
+batch leaves every earlier example on the side of the split where it was.
 """
 from __future__ import annotations
 
@@ -16,13 +20,22 @@ HELDOUT_SHARE = 0.25
 FIELDS = ("id", "lang", "style", "kind", "text", "labels", "attack_type", "perpetrator")
 
 
+def batch_of(path: Path) -> str:
+    """'en_inc' -> '1', 'en_inc_2a' -> '2'."""
+    parts = path.stem.split("_")
+    return parts[2][0] if len(parts) > 2 else "1"
+
+
 def main() -> None:
     rows = []
-    for path in sorted((DATA / "raw").glob("*.jsonl")):
-        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     strata = defaultdict(list)
-    for row in rows:
-        strata[(row["lang"], row["labels"][0], row.get("kind", ""))].append(row)
+    for path in sorted((DATA / "raw").glob("*.jsonl")):
+        batch = batch_of(path)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows.append(row)
+                strata[(batch, row["lang"], row["labels"][0], row.get("kind", ""))].append(row)
     rng = random.Random(2024)
     train, heldout = [], []
     for key in sorted(strata):
