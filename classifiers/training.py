@@ -42,7 +42,7 @@ def train_version(train: list[Example], heldout: list[Example], registry: Regist
     model = IncidentModel(codes, use_embeddings=use_embeddings)
     model.fit([ex.text for ex in train], [ex.labels for ex in train], cache=cache, attributes=attributes_of(train))
     kind = "e5lr" if use_embeddings else "tfidflr"
-    features = ("folded char 2-5-gram TF-IDF (hashed) + trigger terms per category"
+    features = ("folded char 2-5-gram TF-IDF (hashed) + folded word 1-2-gram TF-IDF + trigger terms per category"
                 + (" + multilingual-e5-small(title+lead, first 1,000 chars; TF-IDF screen first)" if use_embeddings else ""))
     return save_version(model, kind, features, train, heldout, registry, codes, extra_card)
 

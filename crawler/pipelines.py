@@ -148,6 +148,10 @@ class StorePipeline(StorePipelineBase):
         since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
         self.stories = StoryIndex(crawl_state.story_signatures(self.store, since))
 
+    def close_spider(self, spider=None):
+        self.store.refresh_statistics()   # this crawl added rows: keep the queue's query plans right
+        super().close_spider(spider)
+
     def process_item(self, item, spider=None):
         if not isinstance(item, ArticleItem):
             return item

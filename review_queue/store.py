@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,6 +20,8 @@ from .dialect import PgDatabase, is_postgres_url, postgres_conninfo, sqlite_path
 from .migrations import migrate
 from .priority import priority_of
 from .transactions import write_transaction
+
+log = logging.getLogger(__name__)
 
 # What a write that the database refuses raises (disk full, locked past the busy timeout, I/O
 # error): the transaction is rolled back, nothing half-written remains.
@@ -92,6 +95,18 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def refresh_statistics(self) -> None:
+        """ANALYZE: table statistics for the query planner. Without them SQLite walks the status
+        index for a filtered queue count (source + dates: 326 ms at 100k items) where the source
+        index or a plain scan is far cheaper (7 ms). Run after each crawl adds rows and when the
+        web app starts; ~75 ms at 100k items. Storage errors are logged, never raised: stale
+        statistics only make some pages slower."""
+        try:
+            with write_transaction(self.db):
+                self.db.execute("ANALYZE")
+        except STORAGE_ERRORS as exc:
+            log.warning("could not refresh the database statistics: %s", exc)
 
     # -- articles ---------------------------------------------------------
     def has_url(self, url: str) -> bool:

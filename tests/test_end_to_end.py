@@ -91,3 +91,9 @@ def test_a_second_crawl_adds_nothing_and_fetches_no_known_article(demo):
         assert demo.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table
     article_paths = {a["url"].split("/", 3)[3] for a in demo.truth}
     assert not [p for p in demo.second_run_paths if p.lstrip("/") in article_paths]
+
+
+def test_a_crawl_leaves_query_planner_statistics_for_the_queue_pages(demo):
+    # without them SQLite picks a slow plan for filtered queue counts (README, "Review app")
+    analysed = {table for (table,) in demo.db.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"articles", "review_items", "predictions"} <= analysed

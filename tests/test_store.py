@@ -48,3 +48,16 @@ def test_reopening_a_database_applies_no_migration_twice(db_path):
     Store(db_path).close()
     applied = sqlite3.connect(db_path).execute("SELECT name FROM _migrations").fetchall()
     assert [name for (name,) in applied] == [m.__name__ for m in MIGRATIONS]
+
+
+def test_refreshing_statistics_lets_a_filtered_queue_count_use_the_source_index(db_path):
+    store = Store(db_path)
+    for i in range(300):
+        article_id = store.add_article({**ARTICLE, "url": f"http://127.0.0.1/{i}.html", "text": f"{i} " + ARTICLE["text"],
+                                        "source": "rare" if i == 0 else f"common{i % 3}"}).id
+        store.add_prediction(article_id, prediction())
+    count_plan = ("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM review_items r JOIN articles a ON a.id = r.article_id "
+                  "WHERE r.status = 'pending' AND a.source = 'rare'")
+    store.refresh_statistics()
+    plan = " ".join(row[-1] for row in store.db.execute(count_plan).fetchall())
+    assert "idx_articles_source" in plan

@@ -77,6 +77,7 @@ def create_app(settings: AppSettings) -> Starlette:
     stores = Stores(Path(settings.db))
     bootstrap = Store(settings.db)   # applies migrations and makes the session secret once, up front
     secret = session_secret(bootstrap)
+    bootstrap.refresh_statistics()
     bootstrap.close()
     app = Starlette(
         routes=[*auth_routes, *review_routes, *learn_routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
