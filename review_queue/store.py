@@ -10,6 +10,8 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,6 +61,22 @@ class StoredArticle:
     created: bool   # False when the URL (or the same text) was already stored
 
 
+def _enable_wal(db: sqlite_utils.Database, timeout: float) -> None:
+    """Switch a SQLite file to WAL, waiting up to `timeout` seconds for other processes.
+
+    Two crawl workers opening a new file at once both try the switch; SQLite answers the loser
+    "database is locked" at once instead of calling the busy handler, so we wait ourselves."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Store:
     """The queue database, by path or URL: a plain path or `sqlite:///path.db` is SQLite (the
     default), `postgresql://user@host:port/db` is PostgreSQL. Either way `self.db` offers the same
@@ -80,7 +98,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            self.db.enable_wal()
+            _enable_wal(self.db, busy_timeout)
         self._migrate()
 
     def _migrate(self) -> None:

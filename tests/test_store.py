@@ -61,3 +61,20 @@ def test_refreshing_statistics_lets_a_filtered_queue_count_use_the_source_index(
     store.refresh_statistics()
     plan = " ".join(row[-1] for row in store.db.execute(count_plan).fetchall())
     assert "idx_articles_source" in plan
+
+
+def test_opening_a_new_database_waits_when_another_process_is_switching_it_to_wal(db_path, monkeypatch):
+    # two crawl workers opening a new file at once: SQLite tells the loser "database is locked"
+    # at once, without the busy timeout, so Store retries until its timeout
+    import sqlite_utils
+    real_enable_wal, refusals = sqlite_utils.Database.enable_wal, []
+
+    def busy_twice(self):
+        if len(refusals) < 2:
+            refusals.append(1)
+            raise sqlite3.OperationalError("database is locked")
+        real_enable_wal(self)
+
+    monkeypatch.setattr(sqlite_utils.Database, "enable_wal", busy_twice)
+    store = Store(db_path, busy_timeout=5)
+    assert len(refusals) == 2 and store.db.journal_mode == "wal"
