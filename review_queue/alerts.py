@@ -85,13 +85,17 @@ def due_alerts(store: Store, threshold: float = DEFAULT_THRESHOLD) -> list[Alert
     """Confirmed grave incidents and high-scoring grave candidates not yet announced."""
     grave = ",".join("?" * len(GRAVE_CATEGORIES))
     alerts = []
+    # Each incident with its first confirmed article, joined by a subquery rather than GROUP BY with bare
+    # columns (SQLite takes them from the MIN row; PostgreSQL refuses ungrouped columns).
     for row in store.db.execute_returning_dicts(
-            f"""SELECT i.id, i.date, i.place, i.categories, i.victims, MIN(r.id) AS item_id, a.title, a.url
-                FROM incidents i JOIN review_items r ON r.incident_id = i.id AND r.status = 'confirmed'
+            f"""SELECT i.id, i.date, i.place, i.categories, i.victims, r.id AS item_id, a.title, a.url
+                FROM incidents i
+                JOIN review_items r ON r.id = (SELECT MIN(f.id) FROM review_items f
+                                               WHERE f.incident_id = i.id AND f.status = 'confirmed')
                 JOIN articles a ON a.id = r.article_id
                 WHERE EXISTS (SELECT 1 FROM json_each(i.categories) WHERE value IN ({grave}))
                   AND NOT EXISTS (SELECT 1 FROM alerts_sent s WHERE s.key = 'incident-' || i.id)
-                GROUP BY i.id ORDER BY i.id""", list(GRAVE_CATEGORIES)):
+                ORDER BY i.id""", list(GRAVE_CATEGORIES)):
         alerts.append(Alert(f"incident-{row['id']}", "confirmed", json.loads(row["categories"]), row["title"] or "",
                             row["url"], row["item_id"], details={"date": row["date"], "place": row["place"],
                                                                   "victims": ", ".join(json.loads(row["victims"]))}))

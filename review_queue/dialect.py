@@ -15,6 +15,7 @@ same small surface (execute, execute_returning_dicts, atomic, conn.executemany, 
 | `json_group_array(x)`                    | `json_agg(x)::text`                                     |
 | FTS5 `articles_fts` + sync triggers      | a generated `tsvector` column `articles.fts` + GIN index|
 | `… articles_fts MATCH ?` (prefix terms)  | `articles.fts @@ to_tsquery('simple', 'w':* & …)`       |
+| `articles_fts(articles_fts) 'rebuild'`   | `REINDEX INDEX idx_articles_fts` (after a bulk copy)    |
 | `RAISE(ABORT, msg)` triggers             | a PL/pgSQL trigger function that raises                 |
 | `BEGIN IMMEDIATE` (take the write lock)  | `BEGIN` + `pg_advisory_xact_lock`: writers serialize    |
 | WAL, `busy_timeout`, other PRAGMAs       | nothing (MVCC; `lock_timeout` plays busy_timeout's part)|
@@ -93,6 +94,9 @@ def to_postgres(sql: str, primary_keys=lambda table: ["id"]) -> list[str]:
     """One SQLite statement → the PostgreSQL statements that do the same (none: nothing to do)."""
     stripped = sql.strip().rstrip(";")
     head = stripped[:80].upper()
+    if re.match(r"INSERT\s+INTO\s+articles_fts\s*\(\s*articles_fts\s*\)\s*VALUES\s*\(\s*'rebuild'\s*\)$",
+                stripped, re.I):
+        return ["REINDEX INDEX idx_articles_fts"]    # the column is always current; rebuild its index compactly
     if head.startswith("PRAGMA") or "ARTICLES_FTS(ARTICLES_FTS)" in head.replace(" ", ""):
         return []
     if re.match(r"CREATE\s+VIRTUAL\s+TABLE\s+articles_fts\b", stripped, re.I):
@@ -284,8 +288,8 @@ class PgDatabase:
         if key not in self._sequences:
             self._sequences[key] = self.raw.execute("SELECT pg_get_serial_sequence(%s, %s)",
                                                     [table, column]).fetchone()[0]
-        if self._sequences[key]:
-            self.raw.execute(f"SELECT setval(%s, GREATEST((SELECT MAX({column}) FROM {table}), 1))",
+        if self._sequences[key]:   # next id max + 1; 1 in an empty table (is_called false)
+            self.raw.execute(f"SELECT setval(%s, COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table}",
                              [self._sequences[key]])
 
     def _run(self, sql: str, params, many: bool = False):

@@ -22,6 +22,7 @@ COLUMNS = {
 
 def incident_records(store: Store) -> Iterator[dict]:
     """Incidents with at least one confirmed article, oldest first."""
+    # NULLS FIRST: SQLite's default order for undated incidents, spelled out for PostgreSQL (NULLs last).
     rows = store.db.execute_returning_dicts(
         """SELECT i.*, u.username AS created_by_name,
                   (SELECT json_group_array(a.url) FROM review_items r JOIN articles a ON a.id = r.article_id
@@ -30,7 +31,7 @@ def incident_records(store: Store) -> Iterator[dict]:
                    WHERE r.incident_id = i.id AND r.status = 'confirmed') AS item_ids
            FROM incidents i LEFT JOIN users u ON u.id = i.created_by
            WHERE EXISTS (SELECT 1 FROM review_items r WHERE r.incident_id = i.id AND r.status = 'confirmed')
-           ORDER BY i.date, i.id""")
+           ORDER BY i.date NULLS FIRST, i.id""")
     for row in rows:
         yield {"incident_id": row["id"], "date": row["date"], "place": row["place"],
                "categories": json.loads(row["categories"]), "attack_type": row["attack_type"],

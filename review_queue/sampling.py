@@ -57,7 +57,8 @@ def queue_low_score_sample(store: Store, since: str, share: float = DEFAULT_SAMP
 
 def sample_miss_rate(store: Store) -> dict:
     """Of the decided low-score sample, how many monitors confirmed: an estimate of the model's misses."""
+    # CASE, not SUM(status = 'confirmed'): PostgreSQL has no SUM over booleans.
     decided, confirmed = store.db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(status = 'confirmed'), 0) FROM review_items "
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END), 0) FROM review_items "
         "WHERE origin = ? AND status IN ('confirmed', 'rejected')", [LOW_SCORE_ORIGIN]).fetchone()
     return {"decided": decided, "confirmed": confirmed, "miss_rate": round(confirmed / decided, 4) if decided else None}

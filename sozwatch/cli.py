@@ -198,6 +198,8 @@ from . import cli_review  # noqa: E402,F401  registers serve, users, export and 
 
 from . import cli_learn  # noqa: E402,F401  registers report, reclassify, stats agreement and alerts test
 
+from . import cli_db  # noqa: E402,F401  registers db copy
+
 from .cli_models import register_model_commands  # noqa: E402 - `train`, `eval`, `models …`
 
 register_model_commands(cli, SozwatchError)

@@ -27,9 +27,10 @@ def test_kappa_and_alpha_by_hand():
     assert cohen_kappa([1, 1], [1, 1]) is None                       # no variation: undefined, not 1
 
 
-@pytest.fixture
-def store(db_path):
-    store = Store(db_path)
+def double_reviewed(url) -> Store:
+    """The ten items above, each set for double review and decided by alice then bob
+    (also run on PostgreSQL by tests/test_postgres_learning.py)."""
+    store = Store(url)
     alice = add_user(store, "alice", "correct horse battery", role="admin")
     bob = add_user(store, "bob", "correct horse battery")
     for i, (a, b) in enumerate(zip(ALICE, BOB)):
@@ -47,6 +48,11 @@ def store(db_path):
             else:
                 decide(store, item_id, user, version, "reject", {"reject_reason": "not_incident"})
     return store
+
+
+@pytest.fixture
+def store(db_path):
+    return double_reviewed(db_path)
 
 
 def test_agreement_from_double_reviewed_decisions_matches_the_hand_computation(store):

@@ -18,32 +18,11 @@ from review_queue.review import Conflict, claim_item, decide, history
 from review_queue.store import Store
 from review_queue.users import add_user, authenticate
 
-from .fixtures.postgres import create_database, postgres_bin, postgres_server
+from .fixtures.postgres import any_url, create_database, pg_url, postgres_bin, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None,
                                 reason="PostgreSQL (initdb, pg_ctl) is not installed (make system-deps installs it)")
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with postgres_server() as base:
-        yield base
-
-
-_counter = iter(range(10_000))
-
-
-@pytest.fixture
-def pg_url(server):
-    return create_database(server, f"t{next(_counter)}")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_url(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "queue.db")
-    return create_database(request.getfixturevalue("server"), f"a{next(_counter)}")
 
 
 def prediction(relevance=0.9, categories=("A.detention",), candidate=True):

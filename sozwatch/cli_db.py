@@ -1,0 +1,40 @@
+"""`sozwatch db copy SRC DST`: move the queue to another database (SQLite → PostgreSQL).
+
+Registered on the `cli` group of sozwatch.cli (one import line at its end); a thin shell over
+review_queue.copy_db.copy_database.
+"""
+from __future__ import annotations
+
+import click
+
+from .cli import _require_db, cli
+
+
+class TargetRefused(click.ClickException):
+    """The target database already holds rows (contracts.md: a usage error, exit 2)."""
+    exit_code = 2
+
+
+@cli.group("db")
+def db_group():
+    """Move the queue database."""
+
+
+@db_group.command("copy")
+@click.argument("src")
+@click.argument("dst")
+def db_copy(src, dst):
+    """Copy the queue database SRC (path or URL) into the new, empty database DST, ids kept;
+    e.g. `sozwatch db copy queue.db postgresql://sozwatch@db.internal/sozwatch`."""
+    from review_queue.copy_db import TargetNotEmpty, copy_database
+    from review_queue.store import Store
+    _require_db(src)
+    source, target = Store(src), Store(dst)
+    try:
+        copied = copy_database(source, target, progress=lambda table, n: click.echo(f"{table:<16} {n:>9} rows"))
+    except TargetNotEmpty as exc:
+        raise TargetRefused(str(exc)) from None
+    finally:
+        source.close()
+        target.close()
+    click.echo(f"copied {sum(copied.values())} rows in {len(copied)} tables")   # no URL: it may hold a password
