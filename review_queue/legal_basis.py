@@ -6,7 +6,8 @@ An incident's legal articles are those classifiers.legal.find_articles finds in 
 of its confirmed articles, as normalised codes ("КоАП 456-2"). A code's basis is its `about` in
 taxonomy.yaml's legal_articles (the shared contract), without a parenthesised note, and the
 category it belongs to is the one given there. Election-law articles are not in that list (and
-taxonomy.yaml is not ours to edit), so they are named in EXTRA_ARTICLES below.
+taxonomy.yaml is not ours to edit), so they are named in EXTRA_ARTICLES below. taxonomy.yaml gives
+the bases in English only; BASIS_NAMES gives them in Russian and Kazakh for the reports.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from functools import lru_cache
 
 from classifiers.legal import find_articles
 from classifiers.taxonomy import load_taxonomy
+
+from .report_i18n import text
 
 BREAKDOWN_GROUP = "C"      # court cases: the only group the reports break down by legal basis
 ELECTION_LAW = "violation of election law"
@@ -27,6 +30,36 @@ EXTRA_ARTICLES = [
     {"code": "КоАП 112", "about": ELECTION_LAW, "category": "C.administrative"},
     {"code": "КоАП 122", "about": ELECTION_LAW, "category": "C.administrative"},
 ]
+
+
+# The basis of each article above and in taxonomy.yaml, in Russian and Kazakh, in the nominative: the
+# report lists them as "в том числе 3 — публикация/распространение ложной информации, 1 — клевета".
+# Keyed by the English basis (bases_by_code); a basis missing here is printed in English.
+BASIS_NAMES: dict[str, dict[str, str]] = {
+    "publication/dissemination of false information": {
+        "ru": "публикация/распространение ложной информации", "kk": "жалған ақпаратты жариялау/тарату"},
+    "defamation": {"ru": "клевета", "kk": "жала жабу"},
+    "disobeying a lawful demand of a police officer": {
+        "ru": "неповиновение законному требованию сотрудника полиции",
+        "kk": "полиция қызметкерінің заңды талабына бағынбау"},
+    "petty hooliganism": {"ru": "мелкое хулиганство", "kk": "ұсақ бұзақылық"},
+    "dissemination of knowingly false information": {
+        "ru": "распространение заведомо ложной информации", "kk": "көрінеу жалған ақпарат тарату"},
+    "knowingly false denunciation": {"ru": "заведомо ложный донос", "kk": "көрінеу жалған сөз жеткізу"},
+    "extortion": {"ru": "вымогательство", "kk": "қорқытып алушылық"},
+    "incitement of social, national, religious discord": {
+        "ru": "возбуждение социальной, национальной, религиозной розни",
+        "kk": "әлеуметтік, ұлттық, діни алауыздықты қоздыру"},
+    "obstruction of a journalist's lawful professional activity": {
+        "ru": "воспрепятствование законной профессиональной деятельности журналиста",
+        "kk": "журналистің заңды кәсіптік қызметіне кедергі келтіру"},
+    "battery": {"ru": "побои", "kk": "ұрып-соғу"},
+    "protection of honour, dignity and business reputation": {
+        "ru": "защита чести, достоинства и деловой репутации",
+        "kk": "ар-намысты, қадір-қасиетті және іскерлік беделді қорғау"},
+    "compensation of moral damage": {"ru": "возмещение морального вреда", "kk": "моральдық зиянды өтеу"},
+    ELECTION_LAW: {"ru": "нарушение избирательного законодательства", "kk": "сайлау туралы заңнаманы бұзу"},
+}
 
 
 @lru_cache(maxsize=1)
@@ -55,10 +88,16 @@ def incident_bases(texts: list[str], categories: list[str]) -> dict[str, list[st
     return found
 
 
-def including(bases: list[dict]) -> str:
-    """The seed's phrasing: "including 3 for false information, 2 for election law and 1 for defamation"."""
-    parts = [f"{b['count']} for {b['name']}" for b in bases]
+def basis_name(basis: str, lang: str = "en") -> str:
+    """The English basis (bases_by_code) in the report's language."""
+    return BASIS_NAMES.get(basis, {}).get(lang) or basis
+
+
+def including(bases: list[dict], lang: str = "en") -> str:
+    """The seed's phrasing: "including 3 for false information, 2 for election law and 1 for defamation",
+    or in Russian "в том числе 3 — …, 2 — … и 1 — …"; `bases` are named in `lang` already."""
+    parts = [text(lang, "basis_count", count=b["count"], name=b["name"]) for b in bases]
     if not parts:
         return ""
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return "including " + listed
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {text(lang, 'and')} " + parts[-1]
+    return text(lang, "including", list=listed)

@@ -13,7 +13,9 @@ Counting rules (as the Adil Soz reports state them):
   per basis; one citing two bases counts under both, one citing no known article under none.
 
 `monthly_report` / `annual_report` return plain dicts; `render_markdown`, `render_csv`
-and `render_html` turn them into the three output formats.
+and `render_html` turn them into the three output formats. A report has a language (`lang`: en, ru
+or kk; report_i18n.py): the dict carries names in it (taxonomy, attack types, legal bases) and the
+renderers take its fixed phrases from report_i18n; codes, CSV columns and section names stay English.
 """
 from __future__ import annotations
 
@@ -29,23 +31,23 @@ from jinja2 import Environment, FileSystemLoader
 
 from classifiers.taxonomy import load_taxonomy
 
+from . import report_i18n
 from .export import incident_records
 from .incidents import incident_articles
-from .legal_basis import in_breakdown, incident_bases, including
+from .legal_basis import basis_name, in_breakdown, incident_bases, including
 from .priority import severity_of
 from .store import Store
+from .web.i18n import category_name
 from .web.rendering import safe_link
 
 TEMPLATES = Path(__file__).with_name("web") / "templates"
 KEY_INCIDENTS = 6
 TREND_MONTHS = 12
 FORMATS = ("md", "html", "csv")
-ONGOING_NOTE = ("Counts are of incidents, not articles; an ongoing case is counted once, "
-                "in the month it started (reports on ongoing cases are not counted again).")
 
 
 class ReportError(ValueError):
-    """A malformed month or year."""
+    """A malformed month, year or language."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ class Month:
 
     @property
     def label(self) -> str:
-        return date(self.year, self.month, 1).strftime("%B %Y")
+        return self.label_in("en")
+
+    def label_in(self, lang: str) -> str:
+        return report_i18n.month_label(lang, self.year, self.month)
 
     def shifted(self, months: int) -> "Month":
         index = self.year * 12 + self.month - 1 + months
@@ -117,28 +122,29 @@ def group_counts(incidents: list[dict]) -> dict[str, dict]:
             for group in taxonomy.groups}
 
 
-def basis_counts(incidents: list[dict]) -> dict[str, list[dict]]:
-    """{category: [{"name": basis, "count": incidents}], most frequent first} from `legal_bases`."""
+def basis_counts(incidents: list[dict], lang: str = "en") -> dict[str, list[dict]]:
+    """{category: [{"name": basis, "count": incidents}], most frequent first} from `legal_bases`; ties in
+    the order of the English names, so every language lists the bases in the same order."""
     per_category: dict[str, Counter] = defaultdict(Counter)
     for incident in incidents:
         for code, bases in (incident.get("legal_bases") or {}).items():
             per_category[code].update(set(bases))
-    return {code: [{"name": name, "count": n} for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {code: [{"name": basis_name(name, lang), "count": n}
+                   for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
             for code, counter in per_category.items()}
 
 
-def _groups_block(incidents: list[dict], previous: list[dict] | None = None) -> list[dict]:
-    taxonomy = load_taxonomy()
+def _groups_block(incidents: list[dict], previous: list[dict] | None = None, lang: str = "en") -> list[dict]:
     now, before = group_counts(incidents), group_counts(previous or [])
-    bases = basis_counts(incidents)
+    bases = basis_counts(incidents, lang)
     block = []
     for group, counts in now.items():
         block.append({
-            "code": group, "name": taxonomy.groups[group]["en"], "count": counts["count"],
+            "code": group, "name": report_i18n.group_name(lang, group), "count": counts["count"],
             "previous": before[group]["count"] if previous is not None else None,
             "change_pct": change_pct(counts["count"], before[group]["count"]) if previous is not None else None,
-            "categories": [{"code": code, "name": taxonomy.categories[code]["en"], "count": n,
-                            "bases": bases.get(code, []), "including": including(bases.get(code, []))}
+            "categories": [{"code": code, "name": category_name(lang, code), "count": n,
+                            "bases": bases.get(code, []), "including": including(bases.get(code, []), lang)}
                            for code, n in counts["categories"].items()],
         })
     return block
@@ -151,26 +157,26 @@ def change_pct(now: int, before: int) -> float | None:
 
 def shares(incidents: list[dict], field: str, names: dict[str, str], previous: list[dict]) -> list[dict]:
     """Counts and shares (% of all incidents) of one attribute (attack_type, perpetrator), with the
-    previous year's count and the change; incidents without the attribute are shown as 'unspecified'."""
+    previous year's count and the change; incidents without the attribute are shown as 'unspecified'
+    (`names`, report_i18n.attribute_names, names it last)."""
     now = Counter(incident.get(field) or "unspecified" for incident in incidents)
     before = Counter(incident.get(field) or "unspecified" for incident in previous)
     total = len(incidents)
     rows = []
-    for code in [*names, "unspecified"]:
+    for code, name in names.items():
         if not now[code] and not before[code]:
             continue
-        rows.append({"code": code, "name": names.get(code, "Not specified"), "count": now[code],
+        rows.append({"code": code, "name": name, "count": now[code],
                      "share_pct": round(100.0 * now[code] / total, 1) if total else 0.0,
                      "previous": before[code], "change_pct": change_pct(now[code], before[code])})
     return rows
 
 
-def key_incidents(store: Store, incidents: list[dict], limit: int = KEY_INCIDENTS) -> list[dict]:
+def key_incidents(store: Store, incidents: list[dict], limit: int = KEY_INCIDENTS, lang: str = "en") -> list[dict]:
     """The month's key events: the most reported first (articles joined), then the gravest, then by date."""
     ranked = sorted(incidents, key=lambda i: (-len(i["item_ids"]), -severity_of(i["categories"]),
                                               i.get("date") or "", i["incident_id"]))
-    taxonomy = load_taxonomy()
-    return [{**incident, "category_names": [taxonomy.categories[c]["en"] for c in incident["categories"]],
+    return [{**incident, "category_names": [category_name(lang, c) for c in incident["categories"]],
              "articles": [{**a, "link": safe_link(a["url"])} for a in incident_articles(store, incident["incident_id"])]}
             for incident in ranked[:limit]]
 
@@ -183,39 +189,50 @@ def monthly_trend(incidents: list[dict], last: Month, months: int = TREND_MONTHS
 
 
 # -- the two reports -----------------------------------------------------------
-def monthly_report(store: Store, month: str) -> dict:
-    period = Month.parse(month)
+def _check_lang(lang: str) -> str:
+    if lang not in report_i18n.LANGUAGES:
+        raise ReportError(f"language must be one of {', '.join(report_i18n.LANGUAGES)}, got {lang!r}")
+    return lang
+
+
+def monthly_report(store: Store, month: str, lang: str = report_i18n.DEFAULT_LANG) -> dict:
+    period, lang = Month.parse(month), _check_lang(lang)
     incidents = confirmed_incidents(store)
     in_month = with_legal_bases(store, [i for i in incidents if i["month"] == period.key])
     return {
-        "kind": "month", "period": period.key, "label": period.label, "title": f"Violations of freedom of speech in Kazakhstan, {period.label}",
-        "total": len(in_month), "groups": _groups_block(in_month),
-        "key_incidents": key_incidents(store, in_month),
-        "trend": monthly_trend(incidents, period), "note": ONGOING_NOTE,
+        "kind": "month", "lang": lang, "period": period.key, "label": period.label_in(lang),
+        "title": report_i18n.text(lang, "title_month", label=period.label_in(lang)),
+        "recorded": report_i18n.text(lang, "recorded", when=report_i18n.period_in(lang, period.year, period.month)),
+        "total": len(in_month), "groups": _groups_block(in_month, lang=lang),
+        "key_incidents": key_incidents(store, in_month, lang=lang),
+        "trend": monthly_trend(incidents, period), "note": report_i18n.text(lang, "note"),
     }
 
 
-def annual_report(store: Store, year: int) -> dict:
-    taxonomy = load_taxonomy()
+def annual_report(store: Store, year: int, lang: str = report_i18n.DEFAULT_LANG) -> dict:
+    lang = _check_lang(lang)
     incidents = confirmed_incidents(store)
     this_year = with_legal_bases(store, [i for i in incidents if i["month"][:4] == f"{year:04d}"])
     last_year = [i for i in incidents if i["month"][:4] == f"{year - 1:04d}"]
     return {
-        "kind": "year", "period": str(year), "label": str(year), "title": f"Attacks on media workers in Kazakhstan in {year}",
+        "kind": "year", "lang": lang, "period": str(year), "label": str(year),
+        "title": report_i18n.text(lang, "title_year", year=year),
+        "recorded": report_i18n.text(lang, "recorded", when=report_i18n.period_in(lang, year)),
         "total": len(this_year), "previous_total": len(last_year),
         "change_pct": change_pct(len(this_year), len(last_year)),
-        "groups": _groups_block(this_year, last_year),
-        "attack_types": shares(this_year, "attack_type", taxonomy.attack_types, last_year),
-        "perpetrators": shares(this_year, "perpetrator", taxonomy.perpetrators, last_year),
-        "key_incidents": key_incidents(store, this_year),
-        "trend": monthly_trend(incidents, Month(year, 12)), "note": ONGOING_NOTE,
+        "groups": _groups_block(this_year, last_year, lang),
+        "attack_types": shares(this_year, "attack_type", report_i18n.attribute_names(lang, "attack_type"), last_year),
+        "perpetrators": shares(this_year, "perpetrator", report_i18n.attribute_names(lang, "perpetrator"), last_year),
+        "key_incidents": key_incidents(store, this_year, lang=lang),
+        "trend": monthly_trend(incidents, Month(year, 12)), "note": report_i18n.text(lang, "note"),
     }
 
 
-def build_report(store: Store, month: str | None = None, year: int | None = None) -> dict:
+def build_report(store: Store, month: str | None = None, year: int | None = None,
+                 lang: str = report_i18n.DEFAULT_LANG) -> dict:
     if bool(month) == bool(year):
         raise ReportError("give either a month (2024-09) or a year (2024)")
-    return monthly_report(store, month) if month else annual_report(store, year)
+    return monthly_report(store, month, lang) if month else annual_report(store, year, lang)
 
 
 # -- charts ---------------------------------------------------------------------
@@ -239,8 +256,9 @@ def chart_svgs(report: dict) -> dict[str, str]:
             color=[colours.get(code[0], "#777") for code, _ in rows][::-1])
     for y, (_, n) in enumerate(rows[::-1]):
         ax.text(n, y, f" {n}", va="center", fontsize=8)
-    ax.set_xlabel("incidents")
-    ax.set_title(f"Incidents by category, {report['period']}")
+    text = report_i18n.template_helpers(report.get("lang", report_i18n.DEFAULT_LANG))["rt"]
+    ax.set_xlabel(text("col_incidents"))
+    ax.set_title(f"{text('chart_categories')}, {report['period']}")
     ax.spines[["top", "right"]].set_visible(False)
     by_category = _figure_svg(fig)
     plt.close(fig)
@@ -248,7 +266,7 @@ def chart_svgs(report: dict) -> dict[str, str]:
     fig, ax = plt.subplots(figsize=(7, 2.6))
     months = [row["month"] for row in report["trend"]]
     ax.bar(months, [row["count"] for row in report["trend"]], color="#3b6fb5")
-    ax.set_title("Incidents per month, last 12 months")
+    ax.set_title(text("chart_trend"))
     ax.tick_params(axis="x", labelrotation=45, labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     trend = _figure_svg(fig)
@@ -261,36 +279,37 @@ def svg_data_uri(svg: str) -> str:
 
 
 # -- renderings -------------------------------------------------------------------
-def _pct(value) -> str:
-    return "n/a" if value is None else f"{value:+.0f}%"
-
-
 def render_markdown(report: dict) -> str:
-    lines = [f"# {report['title']}", "", f"In {report['label']}, the following were recorded:", ""]
+    lang = report.get("lang", report_i18n.DEFAULT_LANG)
+    helpers = report_i18n.template_helpers(lang)   # the same phrases as the HTML template
+    text, noun, pct, date_label = helpers["rt"], helpers["noun"], helpers["pct"], helpers["date_label"]
+    lines = [f"# {report['title']}", "", f"{report['recorded']}:", ""]
     for group in report["groups"]:
         change = ""
         if group["previous"] is not None:
-            change = f" ({_pct(group['change_pct'])} vs {group['previous']} the year before)"
-        lines.append(f"**{group['count']}** reports — {group['name']}{change}, including:")
+            change = f" ({text('vs_previous', change=pct(group['change_pct']), previous=group['previous'])})"
+        lines.append(f"**{group['count']}** {noun('report', group['count'])} — {group['name']}{change}, "
+                     f"{text('including_colon')}")
         lines += [f"- {c['count']} {c['name']} (`{c['code']}`)" + (f", {c['including']}" if c["including"] else "")
                   for c in group["categories"]]
         lines.append("")
     if report["kind"] == "year":
-        lines += [f"Total: **{report['total']}** incidents ({_pct(report['change_pct'])} vs "
-                  f"{report['previous_total']} the year before).", ""]
-        for title, key in (("By attack type", "attack_types"), ("By perpetrator", "perpetrators")):
-            lines += [f"## {title}", "", "| | incidents | share | previous year | change |", "|---|---|---|---|---|"]
-            lines += [f"| {r['name']} | {r['count']} | {r['share_pct']:.0f}% | {r['previous']} | {_pct(r['change_pct'])} |"
-                      for r in report[key]]
+        lines += [f"{text('total')}: **{report['total']}** {noun('incident', report['total'])} "
+                  f"({text('vs_previous', change=pct(report['change_pct']), previous=report['previous_total'])}).", ""]
+        columns = " | ".join(text(key) for key in ("col_incidents", "col_share", "col_previous_year", "col_change"))
+        for title, key in (("by_attack_type", "attack_types"), ("by_perpetrator", "perpetrators")):
+            lines += [f"## {text(title)}", "", f"| | {columns} |", "|---|---|---|---|---|"]
+            lines += [f"| {r['name']} | {r['count']} | {r['share_pct']:.0f}% | {r['previous']} | "
+                      f"{pct(r['change_pct'])} |" for r in report[key]]
             lines.append("")
-    lines += ["## Key incidents", ""]
+    lines += [f"## {text('key_incidents')}", ""]
     for incident in report["key_incidents"]:
         place = f", {incident['place']}" if incident.get("place") else ""
         victims = f" _{', '.join(incident['victims'])}._" if incident.get("victims") else ""
-        lines.append(f"- **{incident.get('date') or 'undated'}{place}** — {'; '.join(incident['category_names'])}."
+        lines.append(f"- **{date_label(incident.get('date'))}{place}** — {'; '.join(incident['category_names'])}."
                      f"{victims} {incident.get('notes') or ''}".rstrip())
         lines += [f"  - [{a['title'] or a['url']}]({a['url']})" for a in incident["articles"]]
-    lines += ["", "## Incidents per month", "", "| month | incidents |", "|---|---|"]
+    lines += ["", f"## {text('per_month')}", "", f"| {text('col_month')} | {text('col_incidents')} |", "|---|---|"]
     lines += [f"| {row['month']} | {row['count']} |" for row in report["trend"]]
     lines += ["", f"_{report['note']}_", ""]
     return "\n".join(lines)
@@ -324,7 +343,8 @@ def report_environment() -> Environment:
 
 def report_context(report: dict) -> dict:
     charts = chart_svgs(report)
-    return {"report": report, "charts": {name: svg_data_uri(svg) for name, svg in charts.items()}}
+    return {"report": report, "charts": {name: svg_data_uri(svg) for name, svg in charts.items()},
+            **report_i18n.template_helpers(report.get("lang", report_i18n.DEFAULT_LANG))}
 
 
 def render_html(report: dict) -> str:

@@ -10,6 +10,8 @@ import sys
 
 import click
 
+from review_queue.report_i18n import DEFAULT_LANG, LANGUAGES as REPORT_LANGUAGES
+
 from .cli import SozwatchError, _config, _db_option, _require_db, cli, queue
 
 
@@ -48,14 +50,16 @@ def check_quality_gate(registry, version: str, role: str, force: bool = False, t
 @click.option("--year", type=click.IntRange(2000, 2100), help="A year: the annual report (attack types, "
               "perpetrators, change versus the previous year).")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "csv"]), default="md", show_default=True)
+@click.option("--lang", type=click.Choice(REPORT_LANGUAGES), default=DEFAULT_LANG, show_default=True,
+              help="Language of the report (names, phrases, months); CSV columns stay English.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @_db_option
 @click.pass_context
-def report(ctx, month, year, fmt, out, db_flag):
+def report(ctx, month, year, fmt, lang, out, db_flag):
     """The foundation's monthly (or annual) counts from confirmed incidents."""
     from review_queue.reports import ReportError, build_report, render
     try:
-        text = render(build_report(_store(ctx, db_flag), month=month, year=year), fmt)
+        text = render(build_report(_store(ctx, db_flag), month=month, year=year, lang=lang), fmt)
     except ReportError as exc:
         raise click.UsageError(str(exc)) from exc
     if out:

@@ -9,6 +9,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..agreement import agreement_report, set_double_review
+from ..report_i18n import DEFAULT_LANG, LANGUAGES, template_helpers
 from ..reports import ReportError, build_report, chart_svgs, render as render_report
 from ..sampling import most_uncertain, sample_miss_rate
 from .app import render
@@ -29,8 +30,15 @@ def _period(request: Request) -> dict:
     return {"month": month}
 
 
+def _lang(request: Request) -> str:
+    """The report's language: the signed-in user's interface language, so the page, its charts and its
+    downloads read alike (links carry no language of their own)."""
+    lang = getattr(request.state.user, "lang", None)
+    return lang if lang in LANGUAGES else DEFAULT_LANG
+
+
 def _report(request: Request):
-    return build_report(request.app.state.stores(), **_period(request))
+    return build_report(request.app.state.stores(), **_period(request), lang=_lang(request))
 
 
 async def report_page(request: Request):
@@ -40,7 +48,8 @@ async def report_page(request: Request):
         return PlainTextResponse(str(exc), status_code=400)
     query = request.url.query
     charts = {name: f"/reports/chart/{name}.svg?{query}" for name in ("by_category", "trend")}
-    return render(request, "report_page.html", {"report": report, "charts": charts})
+    return render(request, "report_page.html", {"report": report, "charts": charts,
+                                                **template_helpers(report["lang"])})
 
 
 async def report_chart(request: Request):
@@ -61,7 +70,8 @@ async def report_download(request: Request):
         report = _report(request)
     except ReportError as exc:
         return PlainTextResponse(str(exc), status_code=400)
-    filename = f"sozwatch-report-{report['period']}.{fmt}"
+    suffix = "" if report["lang"] == DEFAULT_LANG else f"-{report['lang']}"   # English keeps its old name
+    filename = f"sozwatch-report-{report['period']}{suffix}.{fmt}"
     return Response(render_report(report, fmt), media_type=MEDIA_TYPES[fmt],
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
