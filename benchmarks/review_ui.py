@@ -84,6 +84,7 @@ def main() -> None:
             "queue, lang + category filter": ["/queue?lang=kk&category=A.detention"] * n,
             "queue, source + date range": ["/queue?source=source3.kz&date_from=2025-03-01&date_to=2025-05-31"] * n,
             "queue, full-text search": [f"/queue?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(n)],
+            "queue, search for an absent name": ["/queue?q=Жаксылыкова"] * n,
             "item page": [f"/items/{rng.choice(ids)}" for _ in range(n)],
         }
         with live_server(db) as base:

@@ -204,11 +204,15 @@ def item_detail(store: Store, item_id: int, viewer: str | None = None) -> dict |
 
 
 def duplicates(store: Store, article: dict, limit: int = 10) -> list[dict]:
-    """Other articles on the same story: same story_id (set by a crawler), same text, or same title."""
+    """Other articles on the same story: same story_id (set by a crawler), same text, or same title.
+
+    Three indexed lookups joined by UNION rather than one OR: with planner statistics, SQLite
+    judged the story index useless (most articles have no story_id) and scanned every article."""
     return store.db.execute_returning_dicts(
         """SELECT a.id, a.title, a.source, a.url, a.published, r.id AS item_id, r.status FROM articles a
            LEFT JOIN review_items r ON r.article_id = a.id
-           WHERE a.id != ? AND ((a.story_id IS NOT NULL AND a.story_id = ?) OR a.content_hash = ?
-                                OR (a.title != '' AND a.title = ?))
+           WHERE a.id != ? AND a.id IN (SELECT id FROM articles WHERE story_id = ?
+                                        UNION SELECT id FROM articles WHERE content_hash = ?
+                                        UNION SELECT id FROM articles WHERE title = ? AND title != '')
            ORDER BY a.published LIMIT ?""",
         [article["id"], article.get("story_id"), article.get("content_hash"), article.get("title") or "", limit])
