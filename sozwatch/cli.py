@@ -39,7 +39,7 @@ def cli(ctx, db, models_dir, log_level, debug):
 
 
 def _db_option(f):
-    return click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite database.")(f)
+    return click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite file or postgresql:// URL.")(f)
 
 
 def _config(ctx, **flags) -> Config:

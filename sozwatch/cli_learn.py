@@ -27,9 +27,10 @@ def decisions_store(ctx, db_flag):
     """The review queue whose decisions `train` adds, or None when there is no database yet."""
     from pathlib import Path
 
+    from review_queue.dialect import is_postgres_url
     from review_queue.store import Store
     db = _config(ctx, db=db_flag).db
-    return Store(db) if Path(db).exists() else None
+    return Store(db) if is_postgres_url(db) or Path(db).exists() else None
 
 
 def check_quality_gate(registry, version: str, role: str, force: bool = False, tolerance: float = 0.02) -> None:

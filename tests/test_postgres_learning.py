@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 
 from classifiers.model import Prediction
 from classifiers.taxonomy import NONE
@@ -20,6 +21,7 @@ from review_queue.sampling import LOW_SCORE_ORIGIN, most_uncertain, queue_low_sc
 from review_queue.store import Store
 from review_queue.training_data import decision_examples, is_heldout
 from review_queue.users import add_user
+from sozwatch.cli import cli
 
 from .fixtures.learning import RUSSIAN_NEGATIVE, _fill, decide_articles, russian_detentions
 from .fixtures.postgres import any_url, postgres_bin, server  # noqa: F401 - fixtures
@@ -138,6 +140,11 @@ def test_agreement_on_double_reviewed_items(any_url):
     statuses = dict(store.db.execute("SELECT status, COUNT(*) FROM review_items GROUP BY status").fetchall())
     assert statuses == {"confirmed": 6, "rejected": 2, "second_opinion": 2}    # disagreements wait for a third
 
+    result = CliRunner().invoke(cli, ["stats", "agreement", "--json", "--db", any_url])
+    assert result.exit_code == 0, result.output
+    rows = {r["category"]: r for r in json.loads(result.output)["rows"]}
+    assert (rows["A.threat"]["cohen_kappa"], rows["A.threat"]["krippendorff_alpha"]) == (KAPPA, ALPHA)
+
 
 class FakeUnderstander:
     version = "m-2"
@@ -196,3 +203,16 @@ def test_exports_and_the_report(any_url):
     assert report["total"] == 1
     assert "2025" in render(report, "md") and render(report, "csv").startswith("section,group,code")
     assert build_report(store, year=2025)["total"] == 1
+    result = CliRunner().invoke(cli, ["report", "--month", "2025-03", "--format", "csv", "--db", any_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("section,group,code")
+
+
+def test_train_finds_the_decisions_of_a_postgresql_queue(any_url):
+    import click
+
+    from sozwatch.cli_learn import decisions_store
+    from sozwatch.config import Config
+    Store(any_url).close()
+    store = decisions_store(click.Context(cli, obj=Config()), any_url)
+    assert store is not None and store.dialect == ("sqlite" if any_url.endswith(".db") else "postgresql")
