@@ -53,3 +53,15 @@ def test_evidence_prefers_sentences_with_trigger_terms():
     text = "Погода была хорошей. Журналиста задержали у акимата. Вечером прошёл концерт."
     assert split_sentences(text)[1] == "Журналиста задержали у акимата."
     assert find_evidence(text, ["A.detention"]) == {"A.detention": ["Журналиста задержали у акимата."]}
+
+
+def test_one_label_threshold_adds_second_labels_only_where_that_raises_micro_f1():
+    import numpy as np
+
+    from classifiers.model import label_threshold
+    # three incidents x two categories: the first truly has both labels, the others one each
+    truth = np.array([[True, True], [True, False], [False, True]])
+    scores = np.array([[0.9, 0.7], [0.8, 0.6], [0.3, 0.9]])
+    threshold = label_threshold(truth, scores)
+    # the best label is always kept; 0.7 (a true second label) must pass, 0.6 (a false one) must not
+    assert 0.6 < threshold <= 0.7
