@@ -10,11 +10,29 @@ sources.yaml (CSS selectors), so a portal redesign is a config change:
       page_fields: {court: "h1.court-name"}   # optional: the same for every row on the page
       next_page: "a.next::attr(href)"         # optional: pagination
       follow: "ul.dates a::attr(href)"        # optional: more listing pages (dates, courts)
+
+Portals that show their listing only after a search (JSF applications such as
+office.sud.kz) take a `form:`; the spider GETs the start URL, submits that form
+(hidden fields such as javax.faces.ViewState come along) and reads the answer as a listing:
+
+      form:
+        css: "form#searchForm"                # which form on the start page (default: the first)
+        data: {"searchForm:dateFrom": "{since_dmy}", "searchForm:dateTo": "{today_dmy}"}
+        submit: "searchForm:search"           # optional: the button to "click" (JSF wants its name)
+        window: 7d                            # optional: {since} without --since is today minus this
+      next_button: "searchForm:next"          # optional: a submit button for the next page
+      max_pages: 50                           # optional: form pages per start URL (default 50,
+                                              # or the SOZWATCH_COURT_MAX_PAGES setting)
+
+Placeholders in `data`: {today} and {since} (yyyy-mm-dd), {today_dmy} and {since_dmy}
+(dd.mm.yyyy, as Kazakh portals write dates); {since} is the crawl's --since date, else
+today minus `window`. Dates are Kazakhstan's (UTC+5).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 from parsel import Selector
 
@@ -106,3 +124,88 @@ def more_pages(html: str, config: dict) -> list[str]:
     sel = Selector(text=html)
     return [href for key in ("next_page", "follow") if config.get(key)
             for href in sel.css(config[key]).getall()]
+
+
+# -- search forms (POST) ----------------------------------------------------------------
+FORM_KEYS = ("css", "data", "submit", "window")
+PLACEHOLDERS = ("today", "since", "today_dmy", "since_dmy")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+DEFAULT_WINDOW = "7d"
+DEFAULT_MAX_FORM_PAGES = 50
+# Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" is the courts' today.
+KZ_TIME = timezone(timedelta(hours=5))
+
+
+def form_dates(since: datetime | None, window: timedelta, now: datetime | None = None) -> dict[str, str]:
+    """The placeholder values: today and the start of the window, ISO and dd.mm.yyyy."""
+    today = (now or datetime.now(timezone.utc)).astimezone(KZ_TIME).date()
+    start: date = since.astimezone(KZ_TIME).date() if since else today - window
+    return {"today": today.isoformat(), "since": start.isoformat(),
+            "today_dmy": today.strftime("%d.%m.%Y"), "since_dmy": start.strftime("%d.%m.%Y")}
+
+
+def fill_form(data: dict | None, dates: dict[str, str]) -> dict[str, str]:
+    """The form's `data` with placeholders filled. Only the known names are replaced, so
+    a value with other braces in it is sent as written."""
+    def fill(value) -> str:
+        return PLACEHOLDER.sub(lambda m: dates.get(m[1], m[0]), str(value))
+    return {str(name): fill(value) for name, value in (data or {}).items()}
+
+
+def has_enabled_button(html: str, form_css: str | None, name: str) -> bool:
+    """Whether the form has a submit button `name` that is not disabled: JSF keeps the
+    "next" button on the last page, only disabled."""
+    sel = Selector(text=html)
+    form = sel.css(form_css) if form_css else sel.css("form")[:1]
+    buttons = form.xpath(".//input[@name=$n] | .//button[@name=$n]", n=name)
+    return any(b.attrib.get("disabled") is None for b in buttons)
+
+
+def session_cookie(response) -> str:
+    """The Cookie header for the next form post: what the request sent, updated by the
+    response's Set-Cookie (a JSF session is a JSESSIONID cookie set on the first GET)."""
+    jar = {}
+    for pair in (response.request.headers.get("Cookie") or b"").decode("latin-1").split(";"):
+        name, _, value = pair.strip().partition("=")
+        if name:
+            jar[name] = value
+    for header in response.headers.getlist("Set-Cookie"):
+        name, _, value = header.decode("latin-1").split(";", 1)[0].strip().partition("=")
+        if name:
+            jar[name] = value
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def form_problems(court: dict) -> list[str]:
+    """What is wrong with a court block's `form`, `next_button` and `max_pages` ([] when fine)."""
+    problems = []
+    form = court.get("form")
+    if form is None:
+        if court.get("next_button"):
+            problems.append("court.next_button needs court.form (the form it belongs to)")
+        return problems
+    if not isinstance(form, dict):
+        return ["court.form must be a mapping (css, data, submit, window)"]
+    unknown = sorted(set(form) - set(FORM_KEYS))
+    if unknown:
+        problems.append(f"court.form: unknown key(s) {', '.join(map(repr, unknown))}; known: {', '.join(FORM_KEYS)}")
+    for key in ("css", "submit"):
+        if key in form and (not isinstance(form[key], str) or not form[key].strip()):
+            problems.append(f"court.form.{key} must be a non-empty string")
+    data = form.get("data", {})
+    if not isinstance(data, dict) or any(isinstance(v, (dict, list)) for v in data.values()):
+        problems.append("court.form.data must map field names to values")
+    else:
+        for value in data.values():
+            bad = [m for m in PLACEHOLDER.findall(str(value)) if m not in PLACEHOLDERS]
+            if bad:
+                problems.append(f"court.form.data: unknown placeholder {{{bad[0]}}}; "
+                                f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+    if "window" in form and not re.fullmatch(r"\d+\s*[dh]", str(form["window"]).strip()):
+        problems.append("court.form.window: a duration in days or hours, e.g. 7d")
+    if "next_button" in court and (not isinstance(court["next_button"], str) or not court["next_button"].strip()):
+        problems.append("court.next_button must be the name of a submit button")
+    pages = court.get("max_pages", DEFAULT_MAX_FORM_PAGES)
+    if not isinstance(pages, int) or isinstance(pages, bool) or not 1 <= pages <= 1000:
+        problems.append("court.max_pages: a whole number from 1 to 1000")
+    return problems

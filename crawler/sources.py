@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .court import form_problems
+
 DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
 KINDS = ("news", "telegram", "court")
 LANGUAGES = ("kk", "ru", "en")
@@ -50,7 +52,7 @@ class Source:
     channel: str = ""                       # telegram: the public channel's username
     base_url: str = "https://t.me"          # telegram: where the channel previews are served
     max_pages: int = 5                      # telegram: preview pages per run (20 posts each)
-    court: dict = field(default_factory=dict)   # court: selectors (row, fields, next_page, follow)
+    court: dict = field(default_factory=dict)   # court: selectors (row, fields, next_page, follow), form
     match: dict = field(default_factory=dict)   # court: articles / keywords that make a notice relevant
     interval: str = ""                      # how often `sozwatch schedule` runs it
     max_silence: str = ""                   # `sources status` flags it when nothing new for this long
@@ -197,6 +199,10 @@ def _entry_problems(node, seen_names: dict[str, int]) -> list[Problem]:
             unknown = set(court["fields"]) - set(COURT_FIELDS)
             if unknown:
                 bad("court", f"court.fields: unknown {sorted(unknown)}; known: {', '.join(COURT_FIELDS)}")
+            court_node = keys["court"][1]
+            form_node = next((k for k, _ in court_node.value if k.value == "form"), court_node)
+            for message in form_problems(court):
+                problems.append(Problem(_line(form_node), f"court source {name!r}: {message}"))
         match = entry.get("match", {})
         if not isinstance(match, dict) or set(match) - {"articles", "keywords"}:
             bad("match", "match: takes 'articles' and 'keywords' lists")
