@@ -131,9 +131,14 @@ def queue_list(ctx, status, category, lang, limit, as_json, db_flag):
         click.echo(f"{len(rows)} item(s)", err=True)
 
 
-def _require_db(path: Path) -> None:
+def db_exists(path: Path) -> bool:
+    """A PostgreSQL URL is taken as existing (the server says otherwise); a SQLite file must be there."""
     from review_queue.dialect import is_postgres_url
-    if not is_postgres_url(path) and not Path(path).exists():
+    return is_postgres_url(path) or Path(path).exists()
+
+
+def _require_db(path: Path) -> None:
+    if not db_exists(path):
         raise SozwatchError(f"database not found: {path} (run `sozwatch crawl` or `sozwatch demo` first)")
 
 

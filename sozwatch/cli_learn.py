@@ -12,7 +12,7 @@ import click
 
 from review_queue.report_i18n import DEFAULT_LANG, LANGUAGES as REPORT_LANGUAGES
 
-from .cli import SozwatchError, _config, _db_option, _require_db, cli, queue
+from .cli import SozwatchError, _config, _db_option, _require_db, cli, db_exists, queue
 
 
 def _store(ctx, db_flag):
@@ -25,12 +25,9 @@ def _store(ctx, db_flag):
 # -- hooks used by `train` and `models promote` (sozwatch/cli_models.py) ------------
 def decisions_store(ctx, db_flag):
     """The review queue whose decisions `train` adds, or None when there is no database yet."""
-    from pathlib import Path
-
-    from review_queue.dialect import is_postgres_url
     from review_queue.store import Store
     db = _config(ctx, db=db_flag).db
-    return Store(db) if is_postgres_url(db) or Path(db).exists() else None
+    return Store(db) if db_exists(db) else None
 
 
 def check_quality_gate(registry, version: str, role: str, force: bool = False, tolerance: float = 0.02) -> None:

@@ -93,13 +93,14 @@ def sources_list(ctx, sources):
 
 @sources_group.command("status")
 @click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML.")
-@click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite database.")
+@click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite file or postgresql:// URL.")
 @click.option("--check", is_flag=True, help="Exit 1 when a source is flagged (for monitoring).")
 @click.pass_context
 def sources_status(ctx, sources, db_flag, check):
     """A table of each source's last run, figures and errors; flags silent or failing sources."""
     config = ctx.obj.with_flags(sources=sources, db=db_flag)
-    if not Path(config.db).exists():
+    from .cli import db_exists
+    if not db_exists(config.db):
         raise ProblemsFound(f"database not found: {config.db} (run `sozwatch crawl` first)")
     rows = status_rows(config.db, config.sources)
     click.echo(format_status(rows))
@@ -110,7 +111,7 @@ def sources_status(ctx, sources, db_flag, check):
 
 @click.command("schedule")
 @click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML.")
-@click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite database.")
+@click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite file or postgresql:// URL.")
 @click.option("--once", is_flag=True, help="Run the sources that are due, then exit (for cron).")
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Sources crawled at once.")
 @click.option("--tick", type=click.FloatRange(1, 3600), default=60, show_default=True,
