@@ -20,9 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from review_queue.bulk import bulk_add_candidates  # noqa: E402
-from review_queue.store import Store  # noqa: E402
-from review_queue.users import add_user  # noqa: E402
+from classifiers.priority import priority_of  # noqa: E402
+from review_queue.review.users import add_user  # noqa: E402
+from review_queue.storage.bulk import bulk_add_candidates  # noqa: E402
+from review_queue.storage.store import Store  # noqa: E402
 from tests.browser.support import PASSWORD, live_server, signed_in_client  # noqa: E402
 
 CODES = ["A.attack", "A.detention", "A.threat", "A.obstruction", "A.summons", "B.closure_blocking",
@@ -42,6 +43,7 @@ def generate(store: Store, n: int, seed: int = 7) -> float:
                       "lang": rng.choice(["ru", "ru", "kk", "en"]), "title": " ".join(words[:7]).capitalize(),
                       "text": " ".join(words) + f" {i}.", "published": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                       "relevance": round(rng.random(), 4), "categories": rng.sample(CODES, rng.randint(1, 2))})
+        batch[-1]["priority"] = priority_of(batch[-1]["relevance"], batch[-1]["categories"])
         if len(batch) == 10_000:
             bulk_add_candidates(store, batch)
             batch = []

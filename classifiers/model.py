@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .embeddings import DIMENSIONS, EmbeddingCache
 from .features import TextFeatures
+from .priority import priority_of
 from .taxonomy import NONE
 
 RELEVANCE_BETA = 2.0     # a missed detention costs more than a false alarm: tune for F2
@@ -52,6 +53,11 @@ class Prediction:
     legal_articles: list[dict] = field(default_factory=list)   # see legal.py
     entities: dict = field(default_factory=dict)               # see entities.py
     evidence: dict[str, list[str]] = field(default_factory=dict)  # code -> supporting sentences
+
+    @property
+    def priority(self) -> float:
+        """Where a candidate stands in the review queue (priority.py)."""
+        return priority_of(self.relevance, self.categories)
 
 
 def best_threshold(y_true: np.ndarray, scores: np.ndarray, beta: float = 1.0) -> float:

@@ -9,8 +9,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from review_queue import crawl_state
-from review_queue.store import Store
+from review_queue.storage import crawl_state
+from review_queue.storage.store import Store
 
 from . import stats as source_stats
 

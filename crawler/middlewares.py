@@ -12,8 +12,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
-from review_queue import crawl_state
-from review_queue.store import Store
+from review_queue.storage import crawl_state
+from review_queue.storage.store import Store
 
 from . import stats as source_stats
 from .stats import TruncatedBody

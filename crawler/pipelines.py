@@ -13,9 +13,9 @@ from datetime import datetime, timedelta, timezone
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from review_queue import crawl_state
-from review_queue.store import STORAGE_ERRORS, Store, content_hash
-from review_queue.transactions import write_transaction
+from review_queue.storage import crawl_state
+from review_queue.storage.store import STORAGE_ERRORS, Store, content_hash
+from review_queue.storage.transactions import write_transaction
 
 from . import stats as source_stats
 from .discovery import parse_date

@@ -11,7 +11,7 @@ import click
 from classifiers.dataset import DataError
 from classifiers.registry import ModelError, Registry
 from crawler.sources import SourcesError
-from review_queue.store import STATUSES, STORAGE_ERRORS, Store
+from review_queue.storage.store import STATUSES, STORAGE_ERRORS, Store
 
 from .config import Config
 
@@ -133,7 +133,7 @@ def queue_list(ctx, status, category, lang, limit, as_json, db_flag):
 
 def db_exists(path: Path) -> bool:
     """A PostgreSQL URL is taken as existing (the server says otherwise); a SQLite file must be there."""
-    from review_queue.dialect import is_postgres_url
+    from review_queue.storage.dialect import is_postgres_url
     return is_postgres_url(path) or Path(path).exists()
 
 

@@ -26,8 +26,8 @@ def db_group():
 def db_copy(src, dst):
     """Copy the queue database SRC (path or URL) into the new, empty database DST, ids kept;
     e.g. `sozwatch db copy queue.db postgresql://sozwatch@db.internal/sozwatch`."""
-    from review_queue.copy_db import TargetNotEmpty, copy_database
-    from review_queue.store import Store
+    from review_queue.storage.copy_db import TargetNotEmpty, copy_database
+    from review_queue.storage.store import Store
     _require_db(src)
     source, target = Store(src), Store(dst)
     try:

@@ -10,13 +10,13 @@ import sys
 
 import click
 
-from review_queue.report_i18n import DEFAULT_LANG, LANGUAGES as REPORT_LANGUAGES
+from review_queue.reports.report_i18n import DEFAULT_LANG, LANGUAGES as REPORT_LANGUAGES
 
 from .cli import SozwatchError, _config, _db_option, _require_db, cli, db_exists, queue
 
 
 def _store(ctx, db_flag):
-    from review_queue.store import Store
+    from review_queue.storage.store import Store
     config = _config(ctx, db=db_flag)
     _require_db(config.db)
     return Store(config.db)
@@ -25,7 +25,7 @@ def _store(ctx, db_flag):
 # -- hooks used by `train` and `models promote` (sozwatch/cli_models.py) ------------
 def decisions_store(ctx, db_flag):
     """The review queue whose decisions `train` adds, or None when there is no database yet."""
-    from review_queue.store import Store
+    from review_queue.storage.store import Store
     db = _config(ctx, db=db_flag).db
     return Store(db) if db_exists(db) else None
 
@@ -55,7 +55,7 @@ def check_quality_gate(registry, version: str, role: str, force: bool = False, t
 @click.pass_context
 def report(ctx, month, year, fmt, lang, out, db_flag):
     """The foundation's monthly (or annual) counts from confirmed incidents."""
-    from review_queue.reports import ReportError, build_report, render
+    from review_queue.reports.report import ReportError, build_report, render
     try:
         text = render(build_report(_store(ctx, db_flag), month=month, year=year, lang=lang), fmt)
     except ReportError as exc:
@@ -78,7 +78,7 @@ def reclassify(ctx, version, batch_size, db_flag):
     """Re-score pending items with the active model; earlier scores stay in the item's prediction history."""
     from classifiers.registry import Registry
     from classifiers.understand import Understander
-    from review_queue.reclassify import pending_article_ids, rescore_articles
+    from review_queue.learning.reclassify import pending_article_ids, rescore_articles
     store = _store(ctx, db_flag)
     understander = Understander(Registry(ctx.obj.models_dir).load(version))
     article_ids = pending_article_ids(store)
@@ -101,7 +101,7 @@ def stats():
 @click.pass_context
 def stats_agreement(ctx, as_json, db_flag):
     """Agreement between monitors on double-reviewed items: Cohen's kappa and Krippendorff's alpha per category."""
-    from review_queue.agreement import agreement_report, format_agreement
+    from review_queue.learning.agreement import agreement_report, format_agreement
     figures = agreement_report(_store(ctx, db_flag))
     click.echo(json.dumps(figures, ensure_ascii=False) if as_json else format_agreement(figures))
 
@@ -119,7 +119,7 @@ def alerts():
 @click.option("--mail-from", help="Sender (default: $SOZWATCH_ALERT_MAIL_FROM or sozwatch@localhost).")
 def alerts_test(webhook, smtp, mail_to, mail_from):
     """Send a test alert through the configured channels and say which worked."""
-    from review_queue.alerts import AlertSettings, sample_alert, send_alert
+    from review_queue.reports.alerts import AlertSettings, sample_alert, send_alert
     settings = AlertSettings.from_env().with_values(webhook=webhook, smtp=smtp, mail_to=mail_to, mail_from=mail_from)
     if not settings.channels():
         raise click.UsageError("no alert channel configured: give --webhook and/or --smtp with --mail-to")
@@ -138,7 +138,7 @@ def alerts_test(webhook, smtp, mail_to, mail_from):
 def alerts_send(ctx, threshold, db_flag):
     """Send the alerts that are due (confirmed attacks/detentions, high-scoring candidates), each once.
     Channels come from $SOZWATCH_ALERT_WEBHOOK, $SOZWATCH_ALERT_SMTP and $SOZWATCH_ALERT_MAIL_TO."""
-    from review_queue.alerts import AlertSettings, send_pending_alerts
+    from review_queue.reports.alerts import AlertSettings, send_pending_alerts
     settings = AlertSettings.from_env().with_values(threshold=threshold)
     if not settings.channels():
         raise click.UsageError("no alert channel configured: set SOZWATCH_ALERT_WEBHOOK and/or "
@@ -163,7 +163,7 @@ def queue_sample(ctx, share, hours, seed, db_flag):
     """Queue a random sample of articles the model scored low, so monitors can find its misses."""
     from datetime import datetime, timedelta, timezone
 
-    from review_queue.sampling import queue_low_score_sample
+    from review_queue.learning.sampling import queue_low_score_sample
     since = (datetime.now(timezone.utc) - timedelta(hours=hours)).isoformat(timespec="seconds")
     ids = queue_low_score_sample(_store(ctx, db_flag), since, share=share, seed=seed)
     click.echo(f"queued {len(ids)} low-score article(s) for review")

@@ -37,7 +37,7 @@ def register_model_commands(cli, error_cls) -> None:
     @click.option("--epochs", type=click.IntRange(1, 100), default=3, show_default=True, help="transformers only.")
     @click.option("--promote", "promote_as", type=click.Choice(["active", "fallback"]), help="Promote the new version.")
     @click.option("--with-decisions/--no-decisions", default=True, show_default=True,
-                  help="sklearn: add the review queue's confirmed and rejected decisions (review_queue.training_data).")
+                  help="sklearn: add the review queue's confirmed and rejected decisions (review_queue.learning.training_data).")
     @click.option("--db", "db_flag", type=click.Path(dir_okay=False), help="SQLite database with the decisions.")
     @click.pass_context
     def train(ctx, backend, no_embeddings, model_path, epochs, promote_as, with_decisions, db_flag):
@@ -52,7 +52,7 @@ def register_model_commands(cli, error_cls) -> None:
             version = train_transformer_version(train_set, heldout, registry, model_path, epochs=epochs)
         else:
             from .cli_learn import decisions_store
-            from review_queue.training_data import train_with_decisions
+            from review_queue.learning.training_data import train_with_decisions
             version = train_with_decisions(decisions_store(ctx, db_flag) if with_decisions else None, registry,
                                            train_set, heldout, use_embeddings=False if no_embeddings else None)
         metrics = registry.card(version)["heldout_metrics"]

@@ -14,7 +14,7 @@ from .cli import SozwatchError, _config, _db_option, _require_db, cli, queue
 
 
 def _store(ctx, db_flag):
-    from review_queue.store import Store
+    from review_queue.storage.store import Store
     config = _config(ctx, db=db_flag)
     _require_db(config.db)
     return Store(config.db)
@@ -33,11 +33,11 @@ def serve(ctx, host, port, claim_minutes, https_only, db_flag):
     """Serve the monitors' review web app."""
     import uvicorn
 
-    from review_queue.users import list_users
+    from review_queue.review.users import list_users
     from review_queue.web.app import AppSettings, create_app
     config = _config(ctx, db=db_flag)
     app = create_app(AppSettings(db=Path(config.db), claim_minutes=claim_minutes, https_only=https_only))
-    from review_queue.store import Store
+    from review_queue.storage.store import Store
     if not list_users(Store(config.db)):
         click.echo("no accounts yet: add one with `sozwatch users add NAME --role admin`", err=True)
     click.echo(f"serving {config.db} on http://{host}:{port}/", err=True)
@@ -60,8 +60,8 @@ def users():
 @click.pass_context
 def users_add(ctx, username, role, lang, password_stdin, db_flag):
     """Add an account (the password is prompted for, or read with --password-stdin)."""
-    from review_queue.store import Store
-    from review_queue.users import UserError, add_user
+    from review_queue.storage.store import Store
+    from review_queue.review.users import UserError, add_user
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -78,7 +78,7 @@ def users_add(ctx, username, role, lang, password_stdin, db_flag):
 @click.pass_context
 def users_list(ctx, db_flag):
     """List accounts."""
-    from review_queue.users import list_users
+    from review_queue.review.users import list_users
     for user in list_users(_store(ctx, db_flag)):
         click.echo(f"{user.username:<24} {user.role:<8} {user.lang:<3} {'disabled' if user.disabled else 'active'}")
 
@@ -90,7 +90,7 @@ def users_list(ctx, db_flag):
 @click.pass_context
 def users_disable(ctx, username, enable, db_flag):
     """Disable an account: it can no longer sign in; its decisions stay attributed to it."""
-    from review_queue.users import UserError, set_disabled
+    from review_queue.review.users import UserError, set_disabled
     try:
         set_disabled(_store(ctx, db_flag), username, disabled=not enable)
     except UserError as exc:
@@ -106,7 +106,7 @@ def users_disable(ctx, username, enable, db_flag):
 @click.pass_context
 def queue_history(ctx, item_id, as_json, db_flag):
     """Every decision on one queue item, oldest first (refused conflicting attempts included)."""
-    from review_queue.review import history
+    from review_queue.review.decisions import history
     store = _store(ctx, db_flag)
     if not store.db.execute("SELECT 1 FROM review_items WHERE id = ?", [item_id]).fetchone():
         raise SozwatchError(f"no queue item {item_id}")
@@ -134,7 +134,7 @@ def queue_history(ctx, item_id, as_json, db_flag):
 @click.pass_context
 def export_cmd(ctx, what, fmt, out, db_flag):
     """Confirmed incidents or the decision log as CSV or JSON Lines."""
-    from review_queue.export import write_export
+    from review_queue.reports.export import write_export
     store = _store(ctx, db_flag)
     if out:
         with open(out, "w", encoding="utf-8", newline="") as handle:

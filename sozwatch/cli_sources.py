@@ -19,8 +19,8 @@ class ProblemsFound(click.ClickException):
 def status_rows(db: Path, sources_path: Path, now: datetime | None = None) -> list[dict]:
     """One row per source: last run and success, its figures, and a flag when it is silent
     (nothing new for longer than its max_silence) or failing."""
-    from review_queue import crawl_state
-    from review_queue.store import Store
+    from review_queue.storage import crawl_state
+    from review_queue.storage.store import Store
     now = now or datetime.now(timezone.utc)
     store = Store(db)
     try:

@@ -18,8 +18,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.sources import Source, load_sources
-from review_queue import crawl_state
-from review_queue.store import Store
+from review_queue.storage import crawl_state
+from review_queue.storage.store import Store
 
 from .config import Config
 
@@ -81,7 +81,7 @@ def parse_since(value: str | None, now: datetime | None = None) -> str | None:
 
 def source_lock(db: Path, name: str) -> FileLock:
     """Held while a source is crawled: no two crawls of one source at once, cron or scheduler."""
-    from review_queue.dialect import is_postgres_url
+    from review_queue.storage.dialect import is_postgres_url
     if is_postgres_url(db):   # a server database: the locks live in this machine's temp folder
         import hashlib
         import tempfile

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.demo_sites.server import DemoSites
-from review_queue.store import Store
+from review_queue.storage.store import Store
 
 from .config import Config
 from .crawl import run_crawl

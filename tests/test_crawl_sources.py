@@ -10,8 +10,8 @@ from crawler.middlewares import retry_after_seconds
 from crawler.sources import DEFAULT_SOURCES, load_sources, validate_sources
 from crawler.stories import StoryIndex, signature
 from crawler.urls import canonical_url, url_key
-from review_queue import crawl_state
-from review_queue.store import Store
+from review_queue.storage import crawl_state
+from review_queue.storage.store import Store
 from sozwatch import crawl as crawl_module
 from sozwatch.cli_sources import status_rows
 from sozwatch.config import Config

@@ -18,9 +18,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from review_queue.review import decide
-from review_queue.store import Store
-from review_queue.users import add_user
+from review_queue.review.decisions import decide
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 
 from .conftest import ROOT, sozwatch_cmd
 from .fixtures.crawl import crawl, crawl_args, write_sources
@@ -122,9 +122,9 @@ def test_a_full_disk_during_a_decision_rolls_it_back_whole(tmp_path):
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from review_queue.store import Store
-        from review_queue.review import decide
-        from review_queue.users import get_user
+        from review_queue.storage.store import Store
+        from review_queue.review.decisions import decide
+        from review_queue.review.users import get_user
         store = Store({str(db)!r})
         alice = get_user(store, 1)
         note = "x" * 400_000          # a decision far larger than the space left
@@ -144,10 +144,11 @@ def test_a_full_disk_during_a_decision_rolls_it_back_whole(tmp_path):
 
 # -- a database locked by another process ----------------------------------------------------------
 def _seed_items(store: Store, n: int) -> None:
-    from review_queue.bulk import bulk_add_candidates
+    from review_queue.storage.bulk import bulk_add_candidates
     bulk_add_candidates(store, [{"url": f"https://kz.example/{i}", "source": "s", "lang": "ru",
                                  "title": f"Заголовок {i}", "text": f"Текст статьи номер {i}. " * 20,
-                                 "published": "2024-10-01", "relevance": 0.9, "categories": ["A.detention"]}
+                                 "published": "2024-10-01", "relevance": 0.9, "categories": ["A.detention"],
+                                 "priority": 3.69}
                                 for i in range(n)])
 
 
@@ -232,22 +233,22 @@ def test_a_crawl_waits_for_a_lock_held_by_another_process_and_stores_everything(
 WRITER = textwrap.dedent("""
     import sys, types
     sys.path.insert(0, {root!r})
-    from review_queue.store import Store
-    from review_queue.bulk import bulk_add_candidates
+    from review_queue.storage.store import Store
+    from review_queue.storage.bulk import bulk_add_candidates
     store = Store({db!r})
     start = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     for i in range(start, start + 100000):
         if i % 50 == 49:   # now and then a big multi-row transaction: all of it or none
             bulk_add_candidates(store, [dict(url=f"https://bulk.example/{{i}}/{{j}}", source="bulk", lang="ru",
                 title=f"bulk {{i}} {{j}}", text=f"bulk text {{i}} {{j}} " * 30, published="2024-10-01",
-                relevance=0.5, categories=["A.threat"]) for j in range(400)])
+                relevance=0.5, categories=["A.threat"], priority=2.65) for j in range(400)])
             print("bulk", i, flush=True)
             continue
         with store.db.atomic():
             stored = store.add_article(dict(url=f"https://kill.example/{{i}}", source="kill", lang="ru",
                 title=f"Статья {{i}}", text=f"Текст статьи {{i}}. " * (20 + i % 50)))
             store.add_prediction(stored.id, types.SimpleNamespace(model_version="t", relevance=0.8,
-                is_candidate=True, scores={{"A.detention": 0.8}}, categories=["A.detention"]))
+                is_candidate=True, scores={{"A.detention": 0.8}}, categories=["A.detention"], priority=3.68))
         print("one", i, flush=True)
 """)
 

@@ -3,10 +3,10 @@ import pytest
 from click.testing import CliRunner
 
 from classifiers.model import Prediction
-from review_queue.agreement import agreement_report, cohen_kappa, krippendorff_alpha, set_double_review
-from review_queue.review import decide
-from review_queue.store import Store
-from review_queue.users import add_user
+from review_queue.learning.agreement import agreement_report, cohen_kappa, krippendorff_alpha, set_double_review
+from review_queue.review.decisions import decide
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 from sozwatch.cli import cli
 
 # Ten items, two monitors, "is it a threat (A.threat)?" — 1 = yes.

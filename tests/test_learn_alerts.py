@@ -9,10 +9,10 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from classifiers.model import Prediction
-from review_queue.alerts import AlertSettings, send_pending_alerts
-from review_queue.review import decide
-from review_queue.store import Store
-from review_queue.users import add_user
+from review_queue.reports.alerts import AlertSettings, send_pending_alerts
+from review_queue.review.decisions import decide
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 from sozwatch.cli import cli
 
 

@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from review_queue.agreement import agreement_report, set_double_review
-from review_queue.double_review import DOUBLE_REVIEW_MONITORS
-from review_queue.queue_view import QueueFilter, first_free, item_detail
-from review_queue.review import Conflict, DecisionError, decide, history
-from review_queue.users import list_users
+from review_queue.learning.agreement import agreement_report, set_double_review
+from review_queue.review.decisions import Conflict, DecisionError, decide, history
+from review_queue.review.double_review import DOUBLE_REVIEW_MONITORS
+from review_queue.review.queue_view import QueueFilter, first_free, item_detail
+from review_queue.review.users import list_users
 
 from .browser.support import csrf_from, decision_form, item_id_by_url, live_server, seed, signed_in_client
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from classifiers.quality_gate import check_promotion, compare, gate_figures
 from classifiers.registry import Registry
 from classifiers.training import train_version
-from review_queue.store import Store
-from review_queue.training_data import CONFIRMED_HELDOUT, decision_examples, train_with_decisions
-from review_queue.users import add_user
+from review_queue.learning.training_data import CONFIRMED_HELDOUT, decision_examples, train_with_decisions
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 from sozwatch.cli import cli
 
 from .fixtures.learning import (RUSSIAN_NEGATIVE, _fill, base_examples, corrupted, decide_articles,
@@ -145,7 +145,7 @@ def test_train_command_adds_decisions_and_reclassify_rescores_with_the_new_model
     assert sum(registry.card(registry.versions()[-1])["decisions"]["trained_on"].values()) == 0
 
     # A pending Russian detention the old model scored low: re-scored, its first prediction kept.
-    from review_queue.reclassify import prediction_history
+    from review_queue.learning.reclassify import prediction_history
     from .fixtures.learning import russian_detentions
     stored = store.add_article({"url": "https://example.org/pending", "title": "", "lang": "ru", "source": "x",
                                 "text": russian_detentions(11, 1)[0]})

@@ -1,12 +1,12 @@
 """Uncertainty in the queue's priority, the "most uncertain first" list, the random sample of
 low-score articles, and re-scoring pending items with a new model (old scores kept)."""
 from classifiers.model import Prediction
-from review_queue.priority import priority_of
-from review_queue.reclassify import pending_article_ids, prediction_history, rescore_articles
-from review_queue.review import decide
-from review_queue.sampling import LOW_SCORE_ORIGIN, most_uncertain, queue_low_score_sample, sample_miss_rate
-from review_queue.store import Store
-from review_queue.users import add_user
+from classifiers.priority import priority_of
+from review_queue.learning.reclassify import pending_article_ids, prediction_history, rescore_articles
+from review_queue.learning.sampling import LOW_SCORE_ORIGIN, most_uncertain, queue_low_score_sample, sample_miss_rate
+from review_queue.review.decisions import decide
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 
 
 def _article(store, i, relevance, candidate, categories=("B.info_refusal",)):

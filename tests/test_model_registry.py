@@ -8,7 +8,7 @@ from classifiers.dataset import HELDOUT_PATH, TRAIN_PATH, read_examples
 from classifiers.registry import ModelError, Registry
 from classifiers.training import train_version
 from classifiers.understand import Understander
-from review_queue.store import Store
+from review_queue.storage.store import Store
 from sozwatch.cli import cli
 
 

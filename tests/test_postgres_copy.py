@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from review_queue import crawl_state
-from review_queue.copy_db import TargetNotEmpty, copy_database, rows_in, schema_tables
-from review_queue.queue_view import QueueFilter, list_queue
-from review_queue.store import Store
+from review_queue.review.queue_view import QueueFilter, list_queue
+from review_queue.storage import crawl_state
+from review_queue.storage.copy_db import TargetNotEmpty, copy_database, rows_in, schema_tables
+from review_queue.storage.store import Store
 from sozwatch.cli import cli, main
 
 from .fixtures.postgres import pg_url, postgres_bin, server  # noqa: F401 - fixtures

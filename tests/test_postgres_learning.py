@@ -10,17 +10,17 @@ import pytest
 from click.testing import CliRunner
 
 from classifiers.model import Prediction
+from classifiers.priority import priority_of
 from classifiers.taxonomy import NONE
-from review_queue.agreement import agreement_report, set_double_review
-from review_queue.alerts import AlertSettings, due_alerts, send_pending_alerts
-from review_queue.export import export_text, records
-from review_queue.priority import priority_of
-from review_queue.reclassify import pending_article_ids, prediction_history, rescore_articles
-from review_queue.review import decide
-from review_queue.sampling import LOW_SCORE_ORIGIN, most_uncertain, queue_low_score_sample, sample_miss_rate
-from review_queue.store import Store
-from review_queue.training_data import decision_examples, is_heldout
-from review_queue.users import add_user
+from review_queue.learning.agreement import agreement_report, set_double_review
+from review_queue.learning.reclassify import pending_article_ids, prediction_history, rescore_articles
+from review_queue.learning.sampling import LOW_SCORE_ORIGIN, most_uncertain, queue_low_score_sample, sample_miss_rate
+from review_queue.learning.training_data import decision_examples, is_heldout
+from review_queue.reports.alerts import AlertSettings, due_alerts, send_pending_alerts
+from review_queue.reports.export import export_text, records
+from review_queue.review.decisions import decide
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 from sozwatch.cli import cli
 
 from .fixtures.learning import RUSSIAN_NEGATIVE, _fill, decide_articles, russian_detentions
@@ -198,7 +198,7 @@ def test_exports_and_the_report(any_url):
     assert "'=HYPERLINK() 0" in export_text(store, "decisions", "csv")
     assert json.loads(export_text(store, "decisions", "jsonl").splitlines()[-1])["reject_reason"] == "not_incident"
 
-    from review_queue.reports import build_report, render
+    from review_queue.reports.report import build_report, render
     report = build_report(store, month="2025-03")
     assert report["total"] == 1
     assert "2025" in render(report, "md") and render(report, "csv").startswith("section,group,code")

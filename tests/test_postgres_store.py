@@ -11,12 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from review_queue import crawl_state
-from review_queue.bulk import bulk_add_candidates
-from review_queue.queue_view import QueueFilter, list_queue
-from review_queue.review import Conflict, claim_item, decide, history
-from review_queue.store import Store
-from review_queue.users import add_user, authenticate
+from classifiers.priority import priority_of
+from review_queue.review.decisions import Conflict, claim_item, decide, history
+from review_queue.review.queue_view import QueueFilter, list_items, list_queue
+from review_queue.review.users import add_user, authenticate
+from review_queue.storage import crawl_state
+from review_queue.storage.bulk import bulk_add_candidates
+from review_queue.storage.store import Store
 
 from .fixtures.postgres import any_url, create_database, pg_url, postgres_bin, server  # noqa: F401 - fixtures
 
@@ -28,10 +29,14 @@ PASSWORD = "correct horse battery"
 def prediction(relevance=0.9, categories=("A.detention",), candidate=True):
     return SimpleNamespace(model_version="test-1", relevance=relevance, is_candidate=candidate,
                            scores={c: relevance for c in categories}, categories=list(categories),
-                           extras={"evidence": {"A.detention": ["задержали"]}})
+                           extras={"evidence": {"A.detention": ["задержали"]}},
+                           priority=priority_of(relevance, list(categories)))
 
 
 def article(i: int, **extra) -> dict:
+    """An article; given `relevance` and `categories`, a bulk-load record with its queue priority."""
+    if "relevance" in extra:
+        extra["priority"] = priority_of(extra["relevance"], extra["categories"])
     return {"url": f"https://kz.example/{i}", "source": f"src{i % 3}", "lang": ["ru", "kk", "en"][i % 3],
             "title": f"Журналиста задержали {i}", "text": f"Полиция задержала журналиста номер {i} в Павлодаре. " * 8,
             "published": f"2024-10-{1 + i % 28:02d}", **extra}
@@ -47,16 +52,16 @@ def scenario(url: str) -> dict:
     for n, article_id in enumerate(ids):
         store.add_prediction(article_id, prediction(0.5 + n / 20, ("A.detention",) if n % 2 else ("A.threat",),
                                                     candidate=n != 5))
-    seen["items"] = [(r["article_id"], r["categories"]) for r in store.list_items()]
-    seen["detention"] = [r["article_id"] for r in store.list_items(category="A.detention")]
-    seen["kk"] = [r["article_id"] for r in store.list_items(lang="kk")]
+    seen["items"] = [(r["article_id"], r["categories"]) for r in list_items(store)]
+    seen["detention"] = [r["article_id"] for r in list_items(store, category="A.detention")]
+    seen["kk"] = [r["article_id"] for r in list_items(store, lang="kk")]
     counts = store.counts()
     seen["counts"] = (counts["articles"], counts["articles_by_lang"], counts["items_by_status"],
                       counts["pending_by_category"])
     alice = add_user(store, "alice", PASSWORD, role="admin")
     bob = add_user(store, "bob", PASSWORD)
     seen["auth"] = (authenticate(store, "alice", PASSWORD) == alice, authenticate(store, "bob", "wrong password"))
-    item = store.list_items()[0]["id"]
+    item = list_items(store)[0]["id"]
     seen["claims"] = (claim_item(store, item, alice).granted, claim_item(store, item, bob).granted)
     after = decide(store, item, alice, 1, "confirm", {"categories": ["A.detention"], "victims": ["Д. Н."]})
     seen["after"] = {k: after[k] for k in ("status", "version", "categories", "victims")}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from review_queue.reports import monthly_report, render
-from review_queue.users import add_user
+from review_queue.reports.report import monthly_report, render
+from review_queue.review.users import add_user
 
 from .browser.support import CHROMIUM, PASSWORD, launch_chromium, live_server, sign_in
 from .test_report_monthly import store  # noqa: F401  the September 2024 database

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from classifiers.taxonomy import load_taxonomy
-from review_queue import report_i18n
-from review_queue.legal_basis import BASIS_NAMES, bases_by_code
-from review_queue.report_i18n import date_label, month_label, noun, ru_plural
-from review_queue.reports import ReportError, annual_report, build_report, monthly_report, render
-from review_queue.users import add_user, get_user
+from review_queue.reports import report_i18n
+from review_queue.reports.legal_basis import BASIS_NAMES, bases_by_code
+from review_queue.reports.report import ReportError, annual_report, build_report, monthly_report, render
+from review_queue.reports.report_i18n import date_label, month_label, noun, ru_plural
+from review_queue.review.users import add_user, get_user
 from sozwatch.cli import cli, main
 
 from .browser.support import PASSWORD, csrf_from, live_server, signed_in_client

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from review_queue.legal_basis import ELECTION_LAW, bases_by_code, including
-from review_queue.reports import monthly_report, render
-from review_queue.users import add_user, get_user
+from review_queue.reports.legal_basis import ELECTION_LAW, bases_by_code, including
+from review_queue.reports.report import monthly_report, render
+from review_queue.review.users import add_user, get_user
 
 from .browser.support import PASSWORD, live_server, signed_in_client
-from .fixtures.september_2024 import LEGAL_BASES, ONGOING_AUGUST_CASE, SEPTEMBER_2024, confirm_event
 from .conftest import SHARED
+from .fixtures.september_2024 import LEGAL_BASES, ONGOING_AUGUST_CASE, SEPTEMBER_2024, confirm_event
 from .test_report_monthly import store  # noqa: F401  the September 2024 database
 
 SEED_LINE = "including 3 for publication/dissemination of false information, 2 for violation of election law " \

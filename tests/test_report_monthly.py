@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from review_queue.reports import annual_report, monthly_report, render
-from review_queue.store import Store
-from review_queue.users import add_user
+from review_queue.reports.report import annual_report, monthly_report, render
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 from sozwatch.cli import cli
 
 from .conftest import SHARED
@@ -109,7 +109,7 @@ def test_csv_and_html_carry_the_same_counts(store):
 
 def test_annual_report_shares_and_change_versus_previous_year(store):
     monitor = Store(store.path)
-    from review_queue.users import get_user
+    from review_queue.review.users import get_user
     user = get_user(monitor, 1)
     for n in range(4):   # 2023: four incidents, two physical
         confirm_event(store, user, {**ONGOING_AUGUST_CASE, "date": f"2023-0{n + 1}-05",

@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from review_queue.review import Conflict, claim_item, decide, history
-from review_queue.users import get_user
+from review_queue.review.decisions import Conflict, claim_item, decide, history
+from review_queue.review.users import get_user
 
 from .browser.support import decision_form, item_id_by_url, seed, signed_in_client
 

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from classifiers.model import Prediction
-from review_queue.export import export_text
-from review_queue.priority import priority_of
-from review_queue.queue_view import QueueFilter, list_queue
-from review_queue.review import DecisionError, decide, history
-from review_queue.users import get_user
+from classifiers.priority import priority_of
+from review_queue.reports.export import export_text
+from review_queue.review.decisions import DecisionError, decide, history
+from review_queue.review.queue_view import QueueFilter, list_queue
+from review_queue.review.users import get_user
 from sozwatch.cli import cli
 
 from .browser.support import PASSWORD, item_id_by_url, seed

@@ -1,8 +1,9 @@
 import sqlite3
 
 from classifiers.model import Prediction
-from review_queue.migrations import MIGRATIONS
-from review_queue.store import Store
+from review_queue.review.queue_view import list_items
+from review_queue.storage.migrations import MIGRATIONS
+from review_queue.storage.store import Store
 
 ARTICLE = {"url": "http://127.0.0.1/a.html", "source": "demo", "title": "Журналиста задержали",
            "text": "Журналиста задержали в Уральске. " * 20, "lang": "ru"}
@@ -29,7 +30,7 @@ def test_candidates_are_queued_and_others_are_not(db_path):
     ordinary = store.add_article({**ARTICLE, "url": "http://127.0.0.1/b.html", "text": "Погода в Астане. " * 30}).id
     store.add_prediction(flagged, prediction())
     store.add_prediction(ordinary, prediction(candidate=False, categories=()))
-    items = store.list_items()
+    items = list_items(store)
     assert [item["article_id"] for item in items] == [flagged]
     assert items[0]["categories"] == ["A.detention"] and items[0]["model_version"] == "test-1"
 
@@ -38,9 +39,9 @@ def test_queue_filters_by_category_and_language(db_path):
     store = Store(db_path)
     article_id = store.add_article(ARTICLE).id
     store.add_prediction(article_id, prediction())
-    assert store.list_items(category="A.detention", lang="ru")
-    assert not store.list_items(category="B.cyberattack")
-    assert not store.list_items(lang="kk")
+    assert list_items(store, category="A.detention", lang="ru")
+    assert not list_items(store, category="B.cyberattack")
+    assert not list_items(store, lang="kk")
 
 
 def test_reopening_a_database_applies_no_migration_twice(db_path):

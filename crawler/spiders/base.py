@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import scrapy
 from scrapy import signals
 
-from review_queue import crawl_state
-from review_queue.store import Store
+from review_queue.storage import crawl_state
+from review_queue.storage.store import Store
 
 from .. import stats as source_stats
 from ..discovery import parse_date

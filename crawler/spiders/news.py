@@ -8,7 +8,7 @@ newest items; sitemaps carry the rest), listings still being the last resort.
 Articles already stored or seen are not fetched again."""
 from __future__ import annotations
 
-from review_queue import crawl_state
+from review_queue.storage import crawl_state
 
 from ..discovery import feed_entries, is_stale, listing_links, sitemap_entries
 from ..items import ArticleItem

@@ -15,9 +15,9 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 
-from ..store import Store
-from ..transactions import write_transaction
-from ..users import get_user
+from ..review.users import get_user
+from ..storage.store import Store
+from ..storage.transactions import write_transaction
 
 PUBLIC_PREFIXES = ("/login", "/static/")
 SECURITY_HEADERS = {

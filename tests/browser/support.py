@@ -17,8 +17,8 @@ import httpx
 import uvicorn
 
 from classifiers.model import Prediction
-from review_queue.store import Store
-from review_queue.users import add_user
+from review_queue.review.users import add_user
+from review_queue.storage.store import Store
 from review_queue.web.app import AppSettings, create_app
 
 PASSWORD = "correct horse battery"

@@ -15,8 +15,8 @@ import urllib.request
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 
-from .store import Store, utc_now
-from .transactions import write_transaction
+from ..storage.store import Store, utc_now
+from ..storage.transactions import write_transaction
 
 GRAVE_CATEGORIES = ("A.attack", "A.detention")
 DEFAULT_THRESHOLD = 0.9

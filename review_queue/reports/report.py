@@ -32,13 +32,13 @@ from jinja2 import Environment, FileSystemLoader
 from classifiers.taxonomy import load_taxonomy
 
 from . import report_i18n
+from ..i18n import category_name
+from ..rendering import safe_link
+from ..review.incidents import incident_articles
+from ..storage.store import Store
 from .export import incident_records
-from .incidents import incident_articles
 from .legal_basis import basis_name, in_breakdown, incident_bases, including
-from .priority import severity_of
-from .store import Store
-from .web.i18n import category_name
-from .web.rendering import safe_link
+from classifiers.priority import severity_of
 
 TEMPLATES = Path(__file__).with_name("web") / "templates"
 KEY_INCIDENTS = 6

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from .priority import priority_of
-from .store import Store, utc_now
+from ..storage.store import Store, utc_now
+from classifiers.priority import priority_of
 
 
 def pending_article_ids(store: Store) -> list[int]:

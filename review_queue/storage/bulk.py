@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from .priority import priority_of
 from .store import Store, content_hash, utc_now
 from .transactions import write_transaction
 
@@ -14,7 +13,8 @@ ARTICLE_COLUMNS = ("url", "source", "lang", "title", "text", "published")
 def bulk_add_candidates(store: Store, records: Iterable[dict], model_version: str = "bulk") -> int:
     """Insert articles with their prediction and a pending review item each; return how many.
 
-    Each record has the ARTICLE_COLUMNS plus `relevance` and `categories`. URLs must be new.
+    Each record has the ARTICLE_COLUMNS plus `relevance`, `categories` and the queue `priority`
+    (classifiers.priority.priority_of). URLs must be new.
     """
     records = list(records)
     now = utc_now()
@@ -34,5 +34,5 @@ def bulk_add_candidates(store: Store, records: Iterable[dict], model_version: st
         conn.executemany(
             "INSERT INTO review_items (article_id, status, priority, created_at, updated_at) "
             "VALUES (?, 'pending', ?, ?, ?)",
-            [(i, priority_of(r["relevance"], r["categories"]), now, now) for i, r in zip(ids, records)])
+            [(i, r["priority"], now, now) for i, r in zip(ids, records)])
     return len(records)

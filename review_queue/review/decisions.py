@@ -12,10 +12,10 @@ from datetime import datetime, timedelta, timezone
 
 from classifiers.taxonomy import load_taxonomy
 
+from ..storage.store import STATUSES, Store, utc_now
+from ..storage.transactions import write_transaction
 from .double_review import DISAGREED, WAITING, has_decided, round_decisions, round_outcome
 from .incidents import attach_to_incident
-from .store import STATUSES, Store, utc_now
-from .transactions import write_transaction
 from .users import User
 
 ACTIONS = ("confirm", "reject", "second_opinion")

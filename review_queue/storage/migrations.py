@@ -1,4 +1,4 @@
-"""Schema changes, applied in order and recorded in the `_migrations` table.
+"""Storage: schema changes, applied in order and recorded in the `_migrations` table.
 
 Add a function at the end of MIGRATIONS; never edit one that has shipped.
 """
@@ -84,13 +84,23 @@ def m102_articles_fts(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
 
 
+# The priority formula as these migrations shipped (today's lives in classifiers/priority.py).
+# A frozen copy: a shipped migration must give the same result whatever the formula becomes later.
+_SEVERITY_2026_11 = {"A.attack": 3.0, "A.detention": 3.0, "A.threat": 2.0, "C.criminal": 2.0, "A.summons": 1.0,
+                     "A.obstruction": 1.0, "B.closure_blocking": 1.0, "B.cyberattack": 1.0, "C.administrative": 1.0}
+
+
+def _priority_2026_11(relevance: float, categories: list[str]) -> float:
+    severity = max((_SEVERITY_2026_11.get(code, 0.0) for code in categories), default=0.0)
+    return round(severity + 0.7 * relevance + 0.3 * (1.0 - abs(2.0 * relevance - 1.0)), 4)
+
+
 def m103_severity_priority(db: sqlite_utils.Database) -> None:
-    """Recompute queued items' priority with category severity (see review_queue/priority.py)."""
-    from .priority import priority_of
+    """Recompute queued items' priority with category severity (the formula frozen above)."""
     rows = db.execute("""SELECT r.id, p.relevance, p.categories FROM review_items r
         JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE article_id = r.article_id)""").fetchall()
     db.conn.executemany("UPDATE review_items SET priority = ? WHERE id = ?",
-                        [(priority_of(rel or 0.0, json.loads(cats or "[]")), item_id) for item_id, rel, cats in rows])
+                        [(_priority_2026_11(rel or 0.0, json.loads(cats or "[]")), item_id) for item_id, rel, cats in rows])
 
 
 def m201_crawl_state(db: sqlite_utils.Database) -> None:
@@ -131,7 +141,7 @@ def m401_learning_loop(db: sqlite_utils.Database) -> None:
     # Alerts already sent (review_queue/alerts.py), so each grave incident is announced once.
     db.execute("CREATE TABLE alerts_sent (key TEXT PRIMARY KEY, kind TEXT NOT NULL, item_id INTEGER, "
                "sent_at TEXT NOT NULL, channels TEXT NOT NULL)")
-    m103_severity_priority(db)   # priorities now include the model's uncertainty (review_queue/priority.py)
+    m103_severity_priority(db)   # priorities now include the model's uncertainty
 
 
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from .store import Store, utc_now
+from ..storage.store import Store, utc_now
 
 RECENT_INCIDENTS_SCANNED = 300
 

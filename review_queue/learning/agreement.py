@@ -17,9 +17,9 @@ from itertools import permutations
 
 from classifiers.taxonomy import load_taxonomy
 
-from .double_review import first_per_monitor
-from .store import Store
-from .transactions import write_transaction
+from ..review.double_review import first_per_monitor
+from ..storage.store import Store
+from ..storage.transactions import write_transaction
 
 RELEVANCE = "relevance"
 

@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..agreement import agreement_report, set_double_review
-from ..report_i18n import DEFAULT_LANG, LANGUAGES, template_helpers
-from ..reports import ReportError, build_report, chart_svgs, render as render_report
-from ..sampling import most_uncertain, sample_miss_rate
-from .app import render
-from .security import csrf_protected
+from ...learning.agreement import agreement_report, set_double_review
+from ...learning.sampling import most_uncertain, sample_miss_rate
+from ...reports.report import ReportError, build_report, chart_svgs, render as render_report
+from ...reports.report_i18n import DEFAULT_LANG, LANGUAGES, template_helpers
+from ..templating import render
+from ..security import csrf_protected
 
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
                "html": "text/html; charset=utf-8"}

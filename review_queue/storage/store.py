@@ -1,8 +1,8 @@
-"""The storage API: every read and write of the queue database goes through `Store`.
+"""Storage (the bottom layer): `Store` opens the queue database and holds the article and prediction writes.
 
-The crawler's pipeline, the CLI and (later) the web app all use it; nothing else
-writes SQL. One SQLite file in WAL mode, so a crawl and the web app can share it; or, selected
-by a postgresql:// URL, a PostgreSQL database through the same API (review_queue/dialect.py).
+The crawler's pipeline, the CLI and the web app all go through it; it imports nothing above it.
+One SQLite file in WAL mode, so a crawl and the web app can share it; or, selected by a
+postgresql:// URL, a PostgreSQL database through the same API (review_queue/storage/dialect.py).
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ import sqlite_utils
 
 from .dialect import PgDatabase, is_postgres_url, postgres_conninfo, sqlite_path, storage_errors
 from .migrations import migrate
-from .priority import priority_of
 from .transactions import write_transaction
 
 log = logging.getLogger(__name__)
@@ -152,7 +151,8 @@ class Store:
 
     # -- predictions and the queue ---------------------------------------
     def add_prediction(self, article_id: int, prediction) -> None:
-        """Record a model's verdict; a candidate also gets a pending review item."""
+        """Record a model's verdict; a candidate also gets a pending review item, queued at the
+        prediction's `priority` (weighed by classifiers/priority.py, not here)."""
         now = utc_now()
         with self.db.atomic():
             self.db["predictions"].insert({
@@ -165,15 +165,7 @@ class Store:
                 self.db.execute(
                     "INSERT INTO review_items (article_id, status, priority, created_at, updated_at) "
                     "VALUES (?, 'pending', ?, ?, ?) ON CONFLICT(article_id) DO NOTHING",
-                    [article_id, priority_of(prediction.relevance, prediction.categories), now, now])
-
-    def list_items(self, status: str | None = "pending", category: str | None = None,
-                   lang: str | None = None, limit: int = 50) -> list[dict]:
-        """Queue items with their article and latest prediction, highest priority first:
-        the web app's queue query (queue_view), without its paging and counts."""
-        from .queue_view import QueueFilter, queue_rows  # queue_view builds on Store
-        f = QueueFilter(status=status or "all", category=category or "", lang=lang or "")
-        return queue_rows(self, f, [], [], "r.priority DESC, r.id", limit)
+                    [article_id, prediction.priority, now, now])
 
     # -- summaries --------------------------------------------------------
     def counts(self) -> dict:

@@ -6,8 +6,8 @@ import io
 import json
 from typing import Iterator
 
-from .double_review import open_round_sql
-from .store import Store
+from ..review.double_review import open_round_sql
+from ..storage.store import Store
 
 WHATS = ("incidents", "decisions")
 FORMATS = ("csv", "jsonl")

@@ -5,9 +5,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from ..users import LANGUAGES, authenticate, set_language
-from .app import render
-from .security import csrf_protected, safe_next
+from ...review.users import LANGUAGES, authenticate, set_language
+from ..templating import render
+from ..security import csrf_protected, safe_next
 
 
 async def login_page(request: Request):

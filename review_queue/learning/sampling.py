@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 
-from .store import Store, utc_now
-from .transactions import write_transaction
+from ..storage.store import Store, utc_now
+from ..storage.transactions import write_transaction
 
 DEFAULT_SAMPLE_SHARE = 0.05      # 5% of a day's queue
 LOW_SCORE_ORIGIN = "low_score_sample"

@@ -10,10 +10,10 @@ import json
 import re
 from dataclasses import dataclass, fields
 
+from ..storage.store import Store, utc_now
+from .decisions import REVIEW_STATUSES, history
 from .double_review import BLIND, not_decided_by_sql, viewer_state
 from .incidents import get_incident, incident_articles
-from .review import REVIEW_STATUSES, history
-from .store import Store, utc_now
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000           # beyond this a page says "1000+" rather than counting 100k rows
@@ -105,6 +105,14 @@ def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_param
         if not (row["claimed_until"] and row["claimed_until"] >= now):
             row["claimed_by"] = row["claimed_by_name"] = None
     return rows
+
+
+def list_items(store: Store, status: str | None = "pending", category: str | None = None,
+               lang: str | None = None, limit: int = 50) -> list[dict]:
+    """Queue items with their article and latest prediction, highest priority first:
+    the web app's queue query without its paging and counts (`sozwatch queue list`)."""
+    f = QueueFilter(status=status or "all", category=category or "", lang=lang or "")
+    return queue_rows(store, f, [], [], "r.priority DESC, r.id", limit)
 
 
 def parse_cursor(cursor: str | None) -> tuple[float, int] | None:

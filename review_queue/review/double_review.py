@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from .store import Store
+from ..storage.store import Store
 
 DOUBLE_REVIEW_MONITORS = 2                      # distinct monitors an item set for double review needs
 OPEN_STATUSES = ("pending", "second_opinion")   # an item in the queue

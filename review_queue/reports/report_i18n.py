@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from classifiers.taxonomy import load_taxonomy
 
-from .web.i18n import LANG_INDEX
+from ..i18n import LANG_INDEX
 
 LANGUAGES = ("ru", "kk", "en")
 DEFAULT_LANG = "en"        # the report's language before it had one; --lang and the web page change it

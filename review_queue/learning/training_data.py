@@ -20,7 +20,7 @@ from pathlib import Path
 from classifiers.dataset import Example
 from classifiers.taxonomy import NONE
 
-from .store import Store
+from ..storage.store import Store
 
 NEGATIVE_REASONS = ("not_incident", "not_media", "outside_kazakhstan")
 HELDOUT_PERCENT = 20

@@ -1,4 +1,4 @@
-"""How urgent a queued item is: the one place that weighs category severity.
+"""Understand: how urgent a candidate is for the review queue, the one place that weighs category severity.
 
 Priority = severity of the gravest predicted category + a mix of the model's
 relevance (0..1) and its uncertainty (the margin 1 - |2*relevance - 1|, 0..1):
@@ -41,3 +41,4 @@ def uncertainty_of(relevance: float) -> float:
 def priority_of(relevance: float, categories: list[str], uncertainty_weight: float = UNCERTAINTY_WEIGHT) -> float:
     mix = (1 - uncertainty_weight) * float(relevance) + uncertainty_weight * uncertainty_of(relevance)
     return round(severity_of(categories) + mix, 4)
+

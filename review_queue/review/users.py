@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .store import Store, utc_now
+from ..storage.store import Store, utc_now
 
 ROLES = ("monitor", "admin")
 LANGUAGES = ("ru", "en", "kk")

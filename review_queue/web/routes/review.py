@@ -10,16 +10,16 @@ from starlette.routing import Route
 
 from classifiers.taxonomy import load_taxonomy
 
-from ..export import FORMATS, WHATS, export_text
-from ..incidents import recent_incidents
-from ..double_review import BLIND, DECIDED, OPEN_STATUSES
-from ..queue_view import QueueFilter, first_free, item_detail, list_queue, neighbour, sources
-from ..review import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflict, DecisionError, ItemNotFound,
+from ...reports.export import FORMATS, WHATS, export_text
+from ...review.double_review import BLIND, DECIDED, OPEN_STATUSES
+from ...review.incidents import recent_incidents
+from ...review.queue_view import QueueFilter, first_free, item_detail, list_queue, neighbour, sources
+from ...review.decisions import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflict, DecisionError, ItemNotFound,
                       claim_item, decide)
-from .app import render
-from .rendering import highlight, safe_link
-from .security import csrf_protected
-from . import i18n
+from ... import i18n
+from ...rendering import highlight, safe_link
+from ..templating import render
+from ..security import csrf_protected
 
 HOTKEY_CATEGORIES = 9   # keys 1-9
 
