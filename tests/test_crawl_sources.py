@@ -13,7 +13,7 @@ from crawler.urls import canonical_url, url_key
 from review_queue.storage import crawl_state
 from review_queue.storage.store import Store
 from sozwatch import crawl as crawl_module
-from sozwatch.cli_sources import status_rows
+from sozwatch.cli.sources import status_rows
 from sozwatch.config import Config
 
 from .conftest import ROOT, sozwatch_cmd

@@ -132,7 +132,7 @@ def test_train_command_adds_decisions_and_reclassify_rescores_with_the_new_model
         path = tmp_path / f"{name}.jsonl"
         path.write_text("".join(json.dumps({"text": ex.text, "labels": ex.labels, "lang": ex.lang}) + "\n"
                                 for ex in examples), encoding="utf-8")
-        monkeypatch.setattr(f"sozwatch.cli_models.{name.upper()}_PATH", path)    # the shipped splits, small
+        monkeypatch.setattr(f"sozwatch.cli.models.{name.upper()}_PATH", path)    # the shipped splits, small
     runner = CliRunner()
     args = ["--models-dir", str(registry.root), "--db", str(store.path)]
     result = runner.invoke(cli, [*args, "train", "--no-embeddings", "--promote", "active"])

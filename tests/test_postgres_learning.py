@@ -211,7 +211,7 @@ def test_exports_and_the_report(any_url):
 def test_train_finds_the_decisions_of_a_postgresql_queue(any_url):
     import click
 
-    from sozwatch.cli_learn import decisions_store
+    from sozwatch.cli.common import decisions_store
     from sozwatch.config import Config
     Store(any_url).close()
     store = decisions_store(click.Context(cli, obj=Config()), any_url)

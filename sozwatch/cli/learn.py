@@ -1,8 +1,5 @@
-"""Commands of the learning loop and the reports: report, reclassify, stats agreement, alerts test.
-
-Registered on the `cli` group of sozwatch.cli (one import line at its end); each is a
-thin shell over a function in review_queue.
-"""
+"""The command line: `sozwatch report`, `reclassify`, `stats agreement` and `alerts …`, thin shells over
+review_queue's learning loop and reports."""
 from __future__ import annotations
 
 import json
@@ -12,38 +9,11 @@ import click
 
 from review_queue.reports.report_i18n import DEFAULT_LANG, LANGUAGES as REPORT_LANGUAGES
 
-from .cli import SozwatchError, _config, _db_option, _require_db, cli, db_exists, queue
-
-
-def _store(ctx, db_flag):
-    from review_queue.storage.store import Store
-    config = _config(ctx, db=db_flag)
-    _require_db(config.db)
-    return Store(config.db)
-
-
-# -- hooks used by `train` and `models promote` (sozwatch/cli_models.py) ------------
-def decisions_store(ctx, db_flag):
-    """The review queue whose decisions `train` adds, or None when there is no database yet."""
-    from review_queue.storage.store import Store
-    db = _config(ctx, db=db_flag).db
-    return Store(db) if db_exists(db) else None
-
-
-def check_quality_gate(registry, version: str, role: str, force: bool = False, tolerance: float = 0.02) -> None:
-    """Refuse (exit 1, naming the figures that dropped) a candidate for the active role that is worse
-    than the active model (classifiers.quality_gate), unless forced."""
-    if role != "active" or force:
-        return
-    from classifiers.quality_gate import check_promotion
-    result = check_promotion(registry, version, tolerance)
-    if not result.passed:
-        raise SozwatchError(result.message())
-    click.echo(result.message(), err=True)
+from .common import SozwatchError, db_option, open_store
 
 
 # -- report -------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.option("--month", help="A month, YYYY-MM: the monthly report.")
 @click.option("--year", type=click.IntRange(2000, 2100), help="A year: the annual report (attack types, "
               "perpetrators, change versus the previous year).")
@@ -51,13 +21,13 @@ def check_quality_gate(registry, version: str, role: str, force: bool = False, t
 @click.option("--lang", type=click.Choice(REPORT_LANGUAGES), default=DEFAULT_LANG, show_default=True,
               help="Language of the report (names, phrases, months); CSV columns stay English.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
-@_db_option
+@db_option
 @click.pass_context
 def report(ctx, month, year, fmt, lang, out, db_flag):
     """The foundation's monthly (or annual) counts from confirmed incidents."""
     from review_queue.reports.report import ReportError, build_report, render
     try:
-        text = render(build_report(_store(ctx, db_flag), month=month, year=year, lang=lang), fmt)
+        text = render(build_report(open_store(ctx, db_flag), month=month, year=year, lang=lang), fmt)
     except ReportError as exc:
         raise click.UsageError(str(exc)) from exc
     if out:
@@ -69,17 +39,17 @@ def report(ctx, month, year, fmt, lang, out, db_flag):
 
 
 # -- reclassify ---------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.option("--model", "version", help="Model version (default: the active one).")
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=32, show_default=True)
-@_db_option
+@db_option
 @click.pass_context
 def reclassify(ctx, version, batch_size, db_flag):
     """Re-score pending items with the active model; earlier scores stay in the item's prediction history."""
     from classifiers.registry import Registry
     from classifiers.understand import Understander
     from review_queue.learning.reclassify import pending_article_ids, rescore_articles
-    store = _store(ctx, db_flag)
+    store = open_store(ctx, db_flag)
     understander = Understander(Registry(ctx.obj.models_dir).load(version))
     article_ids = pending_article_ids(store)
     with click.progressbar(length=len(article_ids), label=f"re-scoring with {understander.version}",
@@ -90,24 +60,24 @@ def reclassify(ctx, version, batch_size, db_flag):
 
 
 # -- stats agreement ------------------------------------------------------------
-@cli.group()
+@click.group()
 def stats():
     """Figures about the monitors' work."""
 
 
 @stats.command("agreement")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-@_db_option
+@db_option
 @click.pass_context
 def stats_agreement(ctx, as_json, db_flag):
     """Agreement between monitors on double-reviewed items: Cohen's kappa and Krippendorff's alpha per category."""
     from review_queue.learning.agreement import agreement_report, format_agreement
-    figures = agreement_report(_store(ctx, db_flag))
+    figures = agreement_report(open_store(ctx, db_flag))
     click.echo(json.dumps(figures, ensure_ascii=False) if as_json else format_agreement(figures))
 
 
 # -- alerts test ----------------------------------------------------------------
-@cli.group()
+@click.group()
 def alerts():
     """Notifications for grave incidents (webhook and/or e-mail)."""
 
@@ -133,7 +103,7 @@ def alerts_test(webhook, smtp, mail_to, mail_from):
 @alerts.command("send")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Model score that makes a candidate alert-worthy "
               "(default: $SOZWATCH_ALERT_THRESHOLD or 0.9).")
-@_db_option
+@db_option
 @click.pass_context
 def alerts_send(ctx, threshold, db_flag):
     """Send the alerts that are due (confirmed attacks/detentions, high-scoring candidates), each once.
@@ -143,27 +113,8 @@ def alerts_send(ctx, threshold, db_flag):
     if not settings.channels():
         raise click.UsageError("no alert channel configured: set SOZWATCH_ALERT_WEBHOOK and/or "
                                "SOZWATCH_ALERT_SMTP with SOZWATCH_ALERT_MAIL_TO")
-    sent = send_pending_alerts(_store(ctx, db_flag), settings)
+    sent = send_pending_alerts(open_store(ctx, db_flag), settings)
     failed = [alert for alert, results in sent if not any(e is None for e in results.values())]
     click.echo(f"{len(sent) - len(failed)} alert(s) sent, {len(failed)} failed (retried next run)")
     if failed:
         raise SozwatchError("some alerts could not be sent")
-
-
-# -- queue sample ----------------------------------------------------------------
-@queue.command("sample")
-@click.option("--share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
-              help="Sample size as a share of the candidates queued in the window.")
-@click.option("--hours", type=click.IntRange(1, 24 * 31), default=24, show_default=True,
-              help="The window: articles fetched in the last N hours.")
-@click.option("--seed", type=int, help="Random seed (reproducible samples).")
-@_db_option
-@click.pass_context
-def queue_sample(ctx, share, hours, seed, db_flag):
-    """Queue a random sample of articles the model scored low, so monitors can find its misses."""
-    from datetime import datetime, timedelta, timezone
-
-    from review_queue.learning.sampling import queue_low_score_sample
-    since = (datetime.now(timezone.utc) - timedelta(hours=hours)).isoformat(timespec="seconds")
-    ids = queue_low_score_sample(_store(ctx, db_flag), since, share=share, seed=seed)
-    click.echo(f"queued {len(ids)} low-score article(s) for review")

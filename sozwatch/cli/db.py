@@ -1,13 +1,10 @@
-"""`sozwatch db copy SRC DST`: move the queue to another database (SQLite → PostgreSQL).
-
-Registered on the `cli` group of sozwatch.cli (one import line at its end); a thin shell over
-review_queue.copy_db.copy_database.
-"""
+"""The command line: `sozwatch db copy SRC DST`, moving the queue to another database (SQLite → PostgreSQL);
+a thin shell over review_queue.storage.copy_db.copy_database."""
 from __future__ import annotations
 
 import click
 
-from .cli import _require_db, cli
+from .common import require_db
 
 
 class TargetRefused(click.ClickException):
@@ -15,7 +12,7 @@ class TargetRefused(click.ClickException):
     exit_code = 2
 
 
-@cli.group("db")
+@click.group("db")
 def db_group():
     """Move the queue database."""
 
@@ -28,7 +25,7 @@ def db_copy(src, dst):
     e.g. `sozwatch db copy queue.db postgresql://sozwatch@db.internal/sozwatch`."""
     from review_queue.storage.copy_db import TargetNotEmpty, copy_database
     from review_queue.storage.store import Store
-    _require_db(src)
+    require_db(src)
     source, target = Store(src), Store(dst)
     try:
         copied = copy_database(source, target, progress=lambda table, n: click.echo(f"{table:<16} {n:>9} rows"))

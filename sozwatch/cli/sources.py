@@ -1,5 +1,5 @@
-"""`sozwatch sources validate|status|list` and `sozwatch schedule`: the crawler's commands
-besides `crawl`. Each is a thin shell over a function a test can call."""
+"""The command line: `sozwatch sources validate|status|list` and `sozwatch schedule`, the crawler's
+commands besides `crawl`. Each is a thin shell over a function a test can call."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from crawler.sources import DEFAULT_SOURCES, load_sources, validate_sources
+from crawler.sources import load_sources, validate_sources
+
+from .common import db_exists
 
 
 class ProblemsFound(click.ClickException):
@@ -99,7 +101,6 @@ def sources_list(ctx, sources):
 def sources_status(ctx, sources, db_flag, check):
     """A table of each source's last run, figures and errors; flags silent or failing sources."""
     config = ctx.obj.with_flags(sources=sources, db=db_flag)
-    from .cli import db_exists
     if not db_exists(config.db):
         raise ProblemsFound(f"database not found: {config.db} (run `sozwatch crawl` first)")
     rows = status_rows(config.db, config.sources)
@@ -122,18 +123,10 @@ def sources_status(ctx, sources, db_flag, check):
 def schedule(ctx, sources, db_flag, once, jobs, tick, timeout):
     """Crawl each source at its configured interval; one line per run. Runs until stopped,
     or with --once one round (exit 1 when a source failed)."""
-    from .crawl import run_schedule
+    from ..crawl import run_schedule
     config = ctx.obj.with_flags(sources=sources, db=db_flag)
     load_sources(config.sources)  # a bad file fails now, not in every child
     failed = run_schedule(config, once=once, jobs=jobs, tick=tick, timeout=timeout,
                           echo=lambda line: click.echo(line, err=False))
     if failed:
         raise ProblemsFound(f"{failed} source(s) failed")
-
-
-def register_crawl_commands(cli: click.Group) -> None:
-    cli.add_command(sources_group)
-    cli.add_command(schedule)
-
-
-__all__ = ["register_crawl_commands", "status_rows", "format_status", "DEFAULT_SOURCES"]

@@ -1,0 +1,4 @@
+"""`python -m sozwatch.cli`: the same command as `sozwatch`."""
+from . import main
+
+main()
