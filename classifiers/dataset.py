@@ -1,4 +1,4 @@
-"""Labeled examples in JSON Lines, as fixed by shared/contracts.md."""
+"""Understand: labeled examples in JSON Lines, as fixed by shared/contracts.md."""
 from __future__ import annotations
 
 import hashlib

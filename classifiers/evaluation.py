@@ -1,4 +1,4 @@
-"""Scores a model on labeled examples; the output shape is the `sozwatch eval --json` contract."""
+"""Understand: scores a model on labeled examples; the output shape is the `sozwatch eval --json` contract."""
 from __future__ import annotations
 
 import time

@@ -1,4 +1,4 @@
-"""Evidence: for each predicted category, the sentences that support it, for the review UI
+"""Understand: evidence: for each predicted category, the sentences that support it, for the review UI
 to highlight ({code: [sentence, ...]}).
 
 A sentence supports a category when it contains one of the category's trigger terms or

@@ -1,4 +1,4 @@
-"""Feature blocks for the incident model, each a plain function of the texts.
+"""Understand: feature blocks for the incident model, each a plain function of the texts.
 
 - char 2–5-grams of the folded text (hashed, TF-IDF): robust to Kazakh and Russian
   morphology and to Kazakh typed without Kazakh letters ("бугатталды");

@@ -1,4 +1,4 @@
-"""Language identification: kk / ru / en / other.
+"""Understand: language identification: kk / ru / en / other.
 
 langdetect has no Kazakh model, so we use lingua restricted to the languages a
 Kazakhstani news stream actually contains. Neighbours that share an alphabet

@@ -1,4 +1,4 @@
-"""Legal articles and money amounts in kk/ru/en wording, normalised to the taxonomy's codes.
+"""Understand: legal articles and money amounts in kk/ru/en wording, normalised to the taxonomy's codes.
 
 "ч. 3 ст. 456-2 КоАП", "ӘҚБтК 456-2-бабы", "Article 456-2 of the Code of Administrative
 Offences" all become {"code": "КоАП 456-2", "part": "3", "category": "C.administrative"}.

@@ -1,4 +1,4 @@
-"""The incident model: relevance first, then Adil Soz categories, attack type and perpetrator.
+"""Understand: the incident model: relevance first, then Adil Soz categories, attack type and perpetrator.
 
 Features (features.py): folded char n-grams, word 1–2-grams, a multilingual-e5-small
 embedding of the title + lead, and trigger-term counts per category. One logistic

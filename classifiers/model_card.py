@@ -1,4 +1,4 @@
-"""The human-readable model card (card.md) written beside card.json."""
+"""Understand: the human-readable model card (card.md) written beside card.json."""
 from __future__ import annotations
 
 

@@ -1,4 +1,4 @@
-"""The promotion gate: a candidate model must not be worse than the active one.
+"""Understand: the promotion gate: a candidate model must not be worse than the active one.
 
 Figures compared on each evaluation both models were scored on: recall of every
 category group (A, B, C: pooled over the group's categories), recall of relevance

@@ -1,4 +1,4 @@
-"""Versioned models on disk: models/<version>/ holds the pickled model and its card;
+"""Understand: versioned models on disk: models/<version>/ holds the pickled model and its card;
 models/registry.json names the active version, the fallback and the history of promotions."""
 from __future__ import annotations
 

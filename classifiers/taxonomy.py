@@ -1,4 +1,4 @@
-"""The Adil Soz category codes, read from the project's copy of taxonomy.yaml."""
+"""Understand: the Adil Soz category codes, read from the project's copy of taxonomy.yaml."""
 from __future__ import annotations
 
 from dataclasses import dataclass

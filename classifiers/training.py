@@ -1,4 +1,4 @@
-"""Train a model version from labeled examples and describe it in a model card."""
+"""Understand: train a model version from labeled examples and describe it in a model card."""
 from __future__ import annotations
 
 import hashlib

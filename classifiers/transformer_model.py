@@ -1,4 +1,4 @@
-"""The transformers backend: fine-tune a local `AutoModelForSequenceClassification`
+"""Understand: the transformers backend: fine-tune a local `AutoModelForSequenceClassification`
 (e.g. xlm-roberta-base copied onto disk once) as a multi-label classifier.
 
 Outputs: label 0 is "relevant" (an incident), labels 1.. are the taxonomy's categories;

@@ -1,4 +1,4 @@
-"""Trigger terms per Adil Soz category in Kazakh, Russian and English (the Europe Media
+"""Understand: trigger terms per Adil Soz category in Kazakh, Russian and English (the Europe Media
 Monitor approach: multilingual keyword patterns).
 
 They serve twice: as features for the category classifiers (a few hundred training

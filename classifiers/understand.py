@@ -1,4 +1,4 @@
-"""One call from raw article text to everything the review queue stores about it:
+"""Understand: one call from raw article text to everything the review queue stores about it:
 language, relevance, categories, attack type, perpetrator, legal articles, entities, evidence."""
 from __future__ import annotations
 

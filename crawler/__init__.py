@@ -1,1 +1,1 @@
-"""The Scrapy project: spiders discover and fetch; item pipelines extract, understand and store."""
+"""Crawl: the Scrapy project: spiders discover and fetch; item pipelines extract, understand and store."""

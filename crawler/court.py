@@ -1,4 +1,4 @@
-"""Court notices (hearing schedules, judicial-act listings) from a portal page, and the
+"""Crawl: court notices (hearing schedules, judicial-act listings) from a portal page, and the
 filter that keeps those about media, journalists or the speech-related articles.
 
 Where each field sits on the page comes from the source's `court:` block in

@@ -1,4 +1,4 @@
-"""Article links from feeds (RSS 2.0, Atom), sitemaps (urlset, sitemap index, news
+"""Crawl: article links from feeds (RSS 2.0, Atom), sitemaps (urlset, sitemap index, news
 sitemaps) and listing pages, with the dates they carry. Plain functions over bytes."""
 from __future__ import annotations
 

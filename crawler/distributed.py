@@ -1,4 +1,4 @@
-"""Distributed crawling: several `sozwatch crawl --workers redis://…` processes (on one machine or
+"""Crawl: distributed crawling: several `sozwatch crawl --workers redis://…` processes (on one machine or
 several) share one frontier in Redis through scrapy-redis's scheduler and duplicate filter.
 
 Off by default: without `--workers` (SOZWATCH_WORKERS unset) a crawl runs in one process with

@@ -1,4 +1,4 @@
-"""Extensions: per-source health figures written to the database after each run, and
+"""Crawl: extensions: per-source health figures written to the database after each run, and
 a progress display for crawls run on a terminal."""
 from __future__ import annotations
 

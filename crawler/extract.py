@@ -1,4 +1,4 @@
-"""From a fetched page's bytes to an article (text, title, date, author), or a reason it is not one.
+"""Extract: from a fetched page's bytes to an article (text, title, date, author), or a reason it is not one.
 
 Plain functions: bytes in, `Article` out. Used by the item pipeline and by tests.
 """

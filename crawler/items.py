@@ -1,4 +1,4 @@
-"""What flows through the pipelines: a fetched page (or a Telegram post), then an
+"""Crawl: what flows through the pipelines: a fetched page (or a Telegram post), then an
 extracted and understood article; and a court notice."""
 import scrapy
 

@@ -1,4 +1,4 @@
-"""Downloader middlewares: polite retries, conditional GET, truncated-body detection."""
+"""Crawl: downloader middlewares: polite retries, conditional GET, truncated-body detection."""
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,4 @@
-"""Item pipelines, one step each: extract → drop known articles → classify → store
+"""Crawl: item pipelines, one step each: extract → drop known articles → classify → store
 (article, story, prediction and the seen-URL record in one transaction); court notices
 have their own store step.
 

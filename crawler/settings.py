@@ -1,4 +1,4 @@
-"""Scrapy settings for sozwatch. `sozwatch crawl` and `scrapy crawl news|telegram|court` read these."""
+"""Crawl: scrapy settings for sozwatch. `sozwatch crawl` and `scrapy crawl news|telegram|court` read these."""
 
 BOT_NAME = "sozwatch"
 SPIDER_MODULES = ["crawler.spiders"]

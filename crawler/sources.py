@@ -1,4 +1,4 @@
-"""The sources file: which sites, channels and court portals to crawl, and how.
+"""Crawl: the sources file: which sites, channels and court portals to crawl, and how.
 
 Read in one place (`load_sources`); `validate_sources` reports every mistake with its
 line number, for `sozwatch sources validate`. The format is documented in README.md

@@ -1,4 +1,4 @@
-"""Per-source figures in Scrapy's stats collector, and what kind of failure a failure is.
+"""Crawl: per-source figures in Scrapy's stats collector, and what kind of failure a failure is.
 
 Keys look like `sozwatch/source/<name>/errors/timeout`; the CrawlHealth extension
 writes them to the database per run, `sozwatch sources status` reads them back."""

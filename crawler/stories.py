@@ -1,4 +1,4 @@
-"""Near-duplicate detection: syndicated copies and republished texts become one story.
+"""Crawl: near-duplicate detection: syndicated copies and republished texts become one story.
 
 MinHash over word 3-shingles of the article text, an LSH index over recent articles
 (datasketch). An outlet that republishes a story adds its own lead, byline or footer;

@@ -1,4 +1,4 @@
-"""Posts of a public Telegram channel from its web preview, https://t.me/s/<channel>.
+"""Crawl: posts of a public Telegram channel from its web preview, https://t.me/s/<channel>.
 
 The preview shows the newest ~20 posts; `?before=<id>` pages back. Each post is a
 `div.tgme_widget_message` with `data-post="<channel>/<id>"`, its text in

@@ -1,4 +1,4 @@
-"""Canonical URLs: one spelling per article, so a page is fetched and stored once.
+"""Crawl: canonical URLs: one spelling per article, so a page is fetched and stored once.
 
 `canonical_url` is the form stored in `articles.url` (tracking parameters gone, w3lib's
 canonical order). `url_key` goes further for "have we seen this page?": scheme, `www.`,

@@ -1,1 +1,2 @@
-"""The review queue: one storage layer over SQLite that owns every table."""
+"""Review queue and everything after it: storage (the bottom layer), the monitors' review, the learning loop,
+the reports and the web app; see docs/architecture.md."""

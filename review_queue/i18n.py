@@ -1,4 +1,4 @@
-"""Interface strings in Russian (the monitors' working language), English and Kazakh.
+"""Shared by the reports and the web app: interface strings in Russian (the monitors' working language), English and Kazakh.
 
 Taxonomy names come from taxonomy.yaml's own ru/en/kk fields, not from here. The
 Kazakh strings are a working translation, to be checked by a native-speaking monitor.

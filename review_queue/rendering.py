@@ -1,4 +1,4 @@
-"""Turning crawled, untrusted text into safe HTML.
+"""Shared by the reports and the web app: turning crawled, untrusted text into safe HTML.
 
 Everything from an article is escaped piece by piece; the only markup added is our
 own <mark> around evidence sentences. Links to originals are rendered only for

@@ -1,4 +1,4 @@
-"""One settings object: defaults, then environment variables, then command-line flags."""
+"""Entry points: one settings object: defaults, then environment variables, then command-line flags."""
 from __future__ import annotations
 
 import os

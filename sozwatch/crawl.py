@@ -1,4 +1,4 @@
-"""Run a crawl in this process and return its figures; the scheduler that runs each
+"""Entry points: run a crawl in this process and return its figures; the scheduler that runs each
 source at its interval."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`sozwatch demo`: the whole path on the bundled demo sites, ending in a summary."""
+"""Entry points: `sozwatch demo`: the whole path on the bundled demo sites, ending in a summary."""
 from __future__ import annotations
 
 import tempfile

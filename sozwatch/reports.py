@@ -1,4 +1,4 @@
-"""Human-readable renderings of the figures the commands compute."""
+"""Entry points: human-readable renderings of the figures the commands compute."""
 from __future__ import annotations
 
 

@@ -87,3 +87,9 @@ def test_the_checker_sees_a_circle_and_an_import_inside_a_function(tmp_path):
     module.write_text("def f():\n    from ..review import queue_view\n")
     assert imports_of("review_queue.storage.store", module,
                       {"review_queue.review.queue_view": module}) == {"review_queue.review.queue_view"}
+
+
+def test_every_module_says_its_role_in_its_first_line():
+    silent = [name for name, path in project_modules().items()
+              if not (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()]
+    assert not silent, f"modules without a docstring: {silent}"

@@ -1,1 +1,1 @@
-"""Spiders: each discovers pages of one kind of source and yields them for the pipelines."""
+"""Crawl: spiders: each discovers pages of one kind of source and yields them for the pipelines."""

@@ -1,4 +1,4 @@
-"""What every sozwatch spider shares: its sources, the database's memory of seen and
+"""Crawl: what every sozwatch spider shares: its sources, the database's memory of seen and
 pending URLs, the date window, and counting failures per source."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `court` spider: hearing schedules and judicial-act listings of court portals.
+"""Crawl: the `court` spider: hearing schedules and judicial-act listings of court portals.
 Where the fields are on the page is each source's `court:` config (crawler/court.py);
 only notices matching the source's articles / keywords are kept. A source with a
 `form:` (JSF portals such as office.sud.kz) has its search form submitted first, and

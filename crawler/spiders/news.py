@@ -1,4 +1,4 @@
-"""The `news` spider: finds each news source's articles through its feeds, sitemaps or
+"""Crawl: the `news` spider: finds each news source's articles through its feeds, sitemaps or
 listing pages and yields each new article page once.
 
 Discovery falls back as news-please does: feeds first; when they yield nothing usable

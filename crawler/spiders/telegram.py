@@ -1,4 +1,4 @@
-"""The `telegram` spider: posts of public channels from their web previews
+"""Crawl: the `telegram` spider: posts of public channels from their web previews
 (https://t.me/s/<channel>), newest page first, paging back with `?before=` until it
 reaches posts it already has, the date window, or the source's `max_pages`."""
 from __future__ import annotations

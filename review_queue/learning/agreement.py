@@ -1,4 +1,4 @@
-"""Agreement between monitors on items set for double review.
+"""Learn: agreement between monitors on items set for double review.
 
 An admin sets an item for double review; monitors then decide it blind (double_review.py),
 and each monitor's first applied decision on it (from the append-only decision log) is that

@@ -1,4 +1,4 @@
-"""Re-scoring pending items with a (new) model.
+"""Learn: re-scoring pending items with a (new) model.
 
 Each re-score appends a prediction row (the item's scores history: earlier rows stay,
 each with the model version that made it) and recomputes the item's priority from

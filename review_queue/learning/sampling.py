@@ -1,4 +1,4 @@
-"""What the model is unsure of, and what it may have missed.
+"""Learn: what the model is unsure of, and what it may have missed.
 
 - Uncertainty is the margin of the relevance score: 1 at 0.5 (a coin toss), 0 at 0 or 1.
   It is part of every queued item's priority (priority.uncertainty_of), and the

@@ -1,4 +1,4 @@
-"""Monitors' decisions as training examples, with lineage.
+"""Learn: monitors' decisions as training examples, with lineage.
 
 A confirmed item is an example of its confirmed categories; an item rejected as not an
 incident (or not about media, or outside Kazakhstan) is a negative (`NONE`). Items

@@ -1,0 +1,1 @@
+"""Report: the foundation's counts, exports and alerts, from confirmed incidents."""

@@ -1,4 +1,4 @@
-"""Notifications for the gravest incidents: a confirmed physical attack or detention, or a
+"""Report: notifications for the gravest incidents: a confirmed physical attack or detention, or a
 candidate the model scores above a high threshold for one of those.
 
 Channels, configured by the user: a webhook (JSON POSTed to a URL) and/or e-mail through

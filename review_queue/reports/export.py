@@ -1,4 +1,4 @@
-"""Confirmed incidents and the decision log as CSV or JSON Lines, category codes as in taxonomy.yaml."""
+"""Report: confirmed incidents and the decision log as CSV or JSON Lines, category codes as in taxonomy.yaml."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,4 @@
-"""The legal basis of court cases, for the report's breakdown of group C: "6 administrative court
+"""Report: the legal basis of court cases, for the report's breakdown of group C: "6 administrative court
 proceedings, including 3 for publishing/disseminating false information, 2 for violations of
 election laws, and 1 for defamation" (the foundation's monthly report, September 2024).
 

@@ -1,4 +1,4 @@
-"""The foundation's monthly and annual counts, computed from confirmed incidents.
+"""Report: the foundation's monthly and annual counts, computed from confirmed incidents.
 
 Counting rules (as the Adil Soz reports state them):
 - the unit is the incident, not the article: several confirmed articles joined to one

@@ -1,4 +1,4 @@
-"""The report in the foundation's three publishing languages: English, Russian and Kazakh.
+"""Report: the report in the foundation's three publishing languages: English, Russian and Kazakh.
 
 One table of fixed phrases, in web/i18n.py's shape (key: (ru, en, kk)), plus what a table of
 phrases cannot hold: Russian plural forms after numerals, month names in the cases the

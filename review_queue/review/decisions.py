@@ -1,4 +1,4 @@
-"""Monitors' work on queue items: claims, versioned decisions, the append-only audit trail.
+"""Review: monitors' work on queue items: claims, versioned decisions, the append-only audit trail.
 
 Every decision carries the item version the monitor saw. A decision on an outdated
 version is refused (and logged as refused), never applied over someone else's. An item

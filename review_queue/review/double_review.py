@@ -1,4 +1,4 @@
-"""Blind double review, like Label Studio's overlap or Prodigy's feed_overlap.
+"""Review: blind double review, like Label Studio's overlap or Prodigy's feed_overlap.
 
 An item set for double review stays in the queue until DOUBLE_REVIEW_MONITORS distinct
 monitors have each decided it (the "round"). Each of their decisions is applied and

@@ -1,4 +1,4 @@
-"""Incidents: one real event, possibly reported by several articles (review items)."""
+"""Review: incidents: one real event, possibly reported by several articles (review items)."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Reading the queue for monitors: filtered, searchable, keyset-paginated lists and one item in full.
+"""Review: reading the queue for monitors: filtered, searchable, keyset-paginated lists and one item in full.
 
 Pagination is keyset on (priority DESC, id): a page costs the same at item 90,000 as
 at item 1, because the index idx_review_items_queue is walked, not counted past.

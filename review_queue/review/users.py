@@ -1,4 +1,4 @@
-"""Monitor and admin accounts: argon2-hashed passwords, a language preference, no deletion
+"""Review: monitor and admin accounts: argon2-hashed passwords, a language preference, no deletion
 (a disabled account keeps its name on the decisions it made)."""
 from __future__ import annotations
 

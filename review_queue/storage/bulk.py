@@ -1,4 +1,4 @@
-"""Loading many already-classified articles at once (imports, benchmarks): executemany, one transaction."""
+"""Storage: loading many already-classified articles at once (imports, benchmarks): executemany, one transaction."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Copy a whole queue database into a new, empty one: SQLite → PostgreSQL (the usual move), or any
+"""Storage: copy a whole queue database into a new, empty one: SQLite → PostgreSQL (the usual move), or any
 Store URL to any other (`sozwatch db copy SRC DST`).
 
 The target is created and migrated by `Store(DST)`; then every table the migrations create is

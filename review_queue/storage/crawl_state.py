@@ -1,4 +1,4 @@
-"""The crawler's memory in the queue database: what was seen, what is still to fetch,
+"""Storage: the crawler's memory in the queue database: what was seen, what is still to fetch,
 HTTP validators, per-source run figures, near-duplicate signatures and court notices.
 
 Plain functions over a `Store`; the tables come from migration m201. Callers compute

@@ -1,4 +1,4 @@
-"""The one place where SQLite and PostgreSQL differ.
+"""Storage: the one place where SQLite and PostgreSQL differ.
 
 `Store` (store.py) opens either backend from a database URL and hands every module the same
 object as `store.db`: for SQLite a `sqlite_utils.Database`, for PostgreSQL a `PgDatabase` with the

@@ -1,4 +1,4 @@
-"""Storage (the bottom layer): `Store` opens the queue database and holds the article and prediction writes.
+"""Storage, the bottom layer: `Store` opens the queue database and holds the article and prediction writes.
 
 The crawler's pipeline, the CLI and the web app all go through it; it imports nothing above it.
 One SQLite file in WAL mode, so a crawl and the web app can share it; or, selected by a

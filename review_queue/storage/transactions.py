@@ -1,4 +1,4 @@
-"""A write transaction that takes SQLite's write lock up front.
+"""Storage: A write transaction that takes SQLite's write lock up front.
 
 Read-then-write under a deferred transaction can fail with SQLITE_BUSY when another
 connection (a second app process, the crawler) writes in between; BEGIN IMMEDIATE

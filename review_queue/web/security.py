@@ -1,4 +1,4 @@
-"""Sessions, CSRF and login gating for the web app.
+"""Review web app: sessions, CSRF and login gating for the web app.
 
 The session cookie is signed with a secret generated on first run and kept in the
 database (app_settings), so it is never in the code and survives restarts. Every

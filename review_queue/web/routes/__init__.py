@@ -1,0 +1,1 @@
+"""Review web app: the routes, one module per kind of page (auth, review, learn)."""

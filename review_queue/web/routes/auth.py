@@ -1,4 +1,4 @@
-"""Login, logout and the language preference."""
+"""Review web app: login, logout and the language preference."""
 from __future__ import annotations
 
 from starlette.requests import Request

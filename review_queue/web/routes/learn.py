@@ -1,4 +1,4 @@
-"""Reports and the learning loop in the web app: the monthly/annual report (page, charts, downloads),
+"""Review web app: reports and the learning loop in the web app: the monthly/annual report (page, charts, downloads),
 the agreement page for admins, double review and the "most uncertain first" list."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The queue, the item page, decisions, claims and exports."""
+"""Review web app: the queue, the item page, decisions, claims and exports."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
