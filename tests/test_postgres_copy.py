@@ -29,7 +29,7 @@ def lite(tmp_path):
 
 
 def test_a_sqlite_queue_copied_to_postgresql_works_the_same(lite, pg_url, monkeypatch, capsys):
-    monkeypatch.setattr("review_queue.copy_db.BATCH_ROWS", 3)        # several batches per table
+    monkeypatch.setattr("review_queue.storage.copy_db.BATCH_ROWS", 3)        # several batches per table
     result = CliRunner().invoke(cli, ["db", "copy", lite, pg_url])
     assert result.exit_code == 0, result.output
     source, target = Store(lite), Store(pg_url)
