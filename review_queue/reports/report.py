@@ -29,6 +29,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from classifiers.priority import severity_of
 from classifiers.taxonomy import load_taxonomy
 
 from . import report_i18n
@@ -38,9 +39,8 @@ from ..review.incidents import incident_articles
 from ..storage.store import Store
 from .export import incident_records
 from .legal_basis import basis_name, in_breakdown, incident_bases, including
-from classifiers.priority import severity_of
 
-TEMPLATES = Path(__file__).with_name("web") / "templates"
+TEMPLATES = Path(__file__).with_name("templates")   # the report document; the web app's page includes its body
 KEY_INCIDENTS = 6
 TREND_MONTHS = 12
 FORMATS = ("md", "html", "csv")

@@ -10,13 +10,14 @@ from starlette.responses import HTMLResponse
 
 from .. import i18n
 from ..rendering import as_label
+from ..reports.report import TEMPLATES as REPORT_TEMPLATES
 from .security import csrf_token
 
 HERE = Path(__file__).parent
 
 
 def templates() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+    env = Environment(loader=FileSystemLoader([HERE / "templates", REPORT_TEMPLATES]), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["qs"] = lambda params: urlencode(params)
     env.filters["label"] = as_label
