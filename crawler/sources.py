@@ -1,7 +1,8 @@
 """Crawl: the sources file: which sites, channels and court portals to crawl, and how.
 
 Read in one place (`load_sources`); `validate_sources` reports every mistake with its
-line number, for `sozwatch sources validate`. The format is documented in README.md
+line number, for `sozwatch sources validate`; `addresses` lists every URL and channel with
+the evidence recorded for it (`validate --evidence`). The format is documented in README.md
 ("Crawling"); the shipped registry is crawler/sources.yaml.
 """
 from __future__ import annotations
@@ -123,6 +124,15 @@ def _line(node) -> int:
     return node.start_mark.line + 1
 
 
+def _evidence_problems(item: dict, key: str) -> list[str]:
+    """What is wrong with a `{url|name: …, verified: "where"}` mapping."""
+    if set(item) - {key, "verified"}:
+        return [f"an entry takes only '{key}' and 'verified'"]
+    if "verified" in item and (not isinstance(item["verified"], str) or not item["verified"].strip()):
+        return ["'verified' says where the address was found (a public-code search, a repository path or a page URL)"]
+    return []
+
+
 def _entry_problems(node, seen_names: dict[str, int]) -> list[Problem]:
     """Every mistake in one source entry (a YAML mapping node)."""
     problems: list[Problem] = []
@@ -165,8 +175,8 @@ def _entry_problems(node, seen_names: dict[str, int]) -> list[Problem]:
             where = keys[key][1].value[i] if isinstance(keys[key][1], yaml.SequenceNode) else keys[key][1]
             if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 problems.append(Problem(_line(where), f"{key}: not an http(s) URL: {url!r}"))
-            elif isinstance(item, dict) and set(item) - {"url", "verified"}:
-                problems.append(Problem(_line(where), f"{key}: an entry takes only 'url' and 'verified'"))
+            elif isinstance(item, dict):
+                problems += [Problem(_line(where), f"{key}: {m}") for m in _evidence_problems(item, "url")]
     for key in ("link_allow", "link_deny"):
         for pattern in entry.get(key, []) or []:
             try:
@@ -187,7 +197,11 @@ def _entry_problems(node, seen_names: dict[str, int]) -> list[Problem]:
         bad("discovery", f"discovery: expected one of {', '.join(DISCOVERY)}")
     if kind == "news" and not any(entry.get(k) for k in URL_LISTS):
         problems.append(Problem(_line(node), f"source {name!r} has no feeds, sitemaps or start_urls"))
-    if kind == "telegram" and not CHANNEL.match(str(entry.get("channel", ""))):
+    channel = entry.get("channel", "")
+    if isinstance(channel, dict):
+        for message in _evidence_problems(channel, "name"):
+            bad("channel", f"channel: {message}")
+    if kind == "telegram" and not CHANNEL.match(str(_name(channel))):
         bad("channel", f"telegram source {name!r} needs 'channel': the public username (5-32 letters, digits, _)")
     if kind == "court":
         court = entry.get("court")
@@ -228,6 +242,10 @@ def _urls(value) -> list[str]:
     return [item["url"] if isinstance(item, dict) else item for item in value or []]
 
 
+def _name(channel) -> str:
+    return channel.get("name", "") if isinstance(channel, dict) else channel
+
+
 def load_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = None) -> list[Source]:
     """The sources in the file (only `names`, when given); SourcesError naming the first mistakes."""
     path = Path(path)
@@ -239,7 +257,8 @@ def load_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = N
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     sources = []
     for entry in raw["sources"]:
-        entry = {**entry, **{key: _urls(entry.get(key)) for key in URL_LISTS}}
+        entry = {**entry, **{key: _urls(entry.get(key)) for key in URL_LISTS},
+                 "channel": _name(entry.get("channel", ""))}
         sources.append(Source(**{k: v for k, v in entry.items() if k in Source.__dataclass_fields__}))
     if names:
         unknown = set(names) - {s.name for s in sources}
@@ -247,3 +266,33 @@ def load_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = N
             raise SourcesError(f"{path}: no source named {', '.join(sorted(unknown))}")
         sources = [s for s in sources if s.name in names]
     return sources
+
+
+# -- evidence ---------------------------------------------------------------------------
+@dataclass
+class Address:
+    source: str
+    line: int
+    url: str
+    verified: str           # where the address was found; "" when nobody has checked it
+
+
+def addresses(path: Path | str = DEFAULT_SOURCES) -> list[Address]:
+    """Every feed, sitemap and listing URL and every Telegram channel (as its t.me/s/ page)
+    in a valid sources file, in line order, with the evidence recorded for it."""
+    root = _compose(Path(path))
+    found = []
+    for node in dict((k.value, v) for k, v in root.value)["sources"].value:
+        keys = {k.value: v for k, v in node.value}
+        entry = yaml.safe_load(yaml.serialize(node))
+        items = [(item, "url", where) for key in URL_LISTS if key in keys
+                 for item, where in zip(entry[key], keys[key].value)]
+        if "channel" in keys:
+            items.append((entry["channel"], "name", keys["channel"]))
+        for item, key, where in items:
+            value = item.get(key, "") if isinstance(item, dict) else item
+            if key == "name":
+                value = f"{entry.get('base_url', Source.base_url)}/s/{value}"
+            verified = item.get("verified", "") if isinstance(item, dict) else ""
+            found.append(Address(entry["name"], _line(where), value, verified))
+    return sorted(found, key=lambda a: a.line)

@@ -24,7 +24,8 @@ def test_shipped_registry_covers_the_kazakh_media_landscape():
     assert validate_sources(DEFAULT_SOURCES) == []
     sources = load_sources(DEFAULT_SOURCES)
     news = [s for s in sources if s.kind == "news"]
-    assert len(news) >= 40 and len([s for s in sources if s.kind == "telegram"]) >= 10
+    assert len(news) >= 60 and len([s for s in sources if s.kind == "telegram"]) >= 10
+    assert len([s for s in news if s.languages == ["kk"]]) >= 20
     assert {"kk", "ru", "en"} <= {lang for s in news for lang in s.languages}
     assert len({s.region for s in news}) >= 8  # national and regional outlets
     names = {s.name for s in sources}
@@ -61,6 +62,39 @@ def test_validate_reports_each_mistake_with_its_line_and_exits_1(tmp_path):
     assert any(line.startswith(f"{path}:7: duplicate name 'good-one'") for line in lines)
     assert any(":7: telegram source 'good-one' needs 'channel'" in line for line in lines)
     assert any(":12: court: needs 'row'" in line for line in lines)
+
+
+EVIDENCE = """sources:
+  - name: checked
+    feeds:
+      - {url: "https://checked.example.kz/rss", verified: "owner/repo/feeds.py"}
+      - https://checked.example.kz/guessed.xml
+  - name: tg-plain
+    kind: telegram
+    channel: plainchannel
+  - name: tg-checked
+    kind: telegram
+    channel: {name: checkedchannel, verified: "owner/repo/channels.py"}
+"""
+
+
+def test_validate_evidence_lists_plain_urls_and_channels_but_not_verified_ones(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text(EVIDENCE, encoding="utf-8")
+    done = subprocess.run([*sozwatch_cmd(), "sources", "validate", "--evidence", str(path)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.split() == ["checked", f"{path}:5", "https://checked.example.kz/guessed.xml"] for line in lines)
+    assert any(line.split() == ["tg-plain", f"{path}:8", "https://t.me/s/plainchannel"] for line in lines)
+    assert "https://checked.example.kz/rss" not in done.stdout and "checkedchannel" not in done.stdout
+    assert lines[-1] == "2 of 4 URLs and channels unverified (2 with evidence)"
+
+
+def test_validate_refuses_empty_evidence(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text('sources:\n  - name: x\n    feeds: [{url: "https://x.kz/rss", verified: ""}]\n', encoding="utf-8")
+    assert [p.line for p in validate_sources(path)] == [3]
 
 
 def test_validate_passes_a_file_written_by_the_demo_sites(tmp_path):

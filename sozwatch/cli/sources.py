@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.sources import load_sources, validate_sources
+from crawler.sources import addresses, load_sources, validate_sources
 
 from .common import db_exists
 
@@ -68,8 +68,10 @@ def sources_group():
 
 @sources_group.command("validate")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--evidence", is_flag=True,
+              help="Also list the URLs and channels with no recorded evidence (source, FILE:LINE, URL).")
 @click.pass_context
-def sources_validate(ctx, file):
+def sources_validate(ctx, file, evidence):
     """Check a sources file (default: the configured one); every mistake with its line number."""
     path = Path(file) if file else ctx.obj.sources
     problems = validate_sources(path)
@@ -82,6 +84,13 @@ def sources_validate(ctx, file):
     for s in sources:
         kinds[s.kind] = kinds.get(s.kind, 0) + 1
     click.echo(f"{path}: {len(sources)} sources OK ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+    if evidence:
+        found = addresses(path)
+        unverified = [a for a in found if not a.verified]
+        for a in unverified:
+            click.echo(f"{a.source:<28} {path}:{a.line:<5} {a.url}")
+        click.echo(f"{len(unverified)} of {len(found)} URLs and channels unverified "
+                   f"({len(found) - len(unverified)} with evidence)")
 
 
 @sources_group.command("list")
