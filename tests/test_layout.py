@@ -1,5 +1,5 @@
 """The layout's rules (docs/architecture.md), checked by walking every module's imports with `ast`:
-no import circles between modules, and storage imports nothing else of ours."""
+no import circles between modules, storage imports nothing else of ours, and imports only go down."""
 from __future__ import annotations
 
 import ast
@@ -8,6 +8,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("sozwatch", "crawler", "workers", "classifiers", "review_queue")
 STORAGE = "review_queue.storage"
+# Bottom to top; a part may import its own modules and those of parts in lower layers only,
+# so siblings in one layer (e.g. learning and reports, crawler and workers) never import each other.
+LAYERS = [
+    ["review_queue.storage"],
+    ["classifiers"],
+    ["review_queue.i18n", "review_queue.rendering"],
+    ["review_queue.review"],
+    ["review_queue.learning", "review_queue.reports", "crawler", "workers"],
+    ["review_queue.web"],
+    ["sozwatch"],
+]
+
+
+def part_of(module: str) -> tuple[str, int]:
+    """The part (e.g. review_queue.review) a module belongs to, and that part's layer."""
+    for layer, parts in enumerate(LAYERS):
+        for part in parts:
+            if module == part or module.startswith(part + "."):
+                return part, layer
+    return module, len(LAYERS)   # a package's own __init__ (review_queue): above everything
 
 
 def _module_name(path: Path) -> str:
@@ -80,9 +100,21 @@ def test_storage_imports_nothing_else_of_the_project():
     assert not upward, f"storage reaches up: {sorted(upward)}"
 
 
+def test_imports_only_go_down_the_layers():
+    upward = []
+    for name, targets in import_graph().items():
+        part, layer = part_of(name)
+        for target in targets:
+            target_part, target_layer = part_of(target)
+            if target_part != part and (target_layer >= layer or part == "classifiers"):
+                upward.append(f"{name} -> {target}")
+    assert not upward, "imports that do not go down: " + ", ".join(sorted(upward))
+
+
 def test_the_checker_sees_a_circle_and_an_import_inside_a_function(tmp_path):
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}
     assert find_cycle(graph) == ["a", "b", "c", "a"]
+    assert part_of("review_queue.reports.export") == ("review_queue.reports", 4)
     module = tmp_path / "store.py"
     module.write_text("def f():\n    from ..review import queue_view\n")
     assert imports_of("review_queue.storage.store", module,
