@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader
@@ -14,6 +16,18 @@ from ..reports.report import TEMPLATES as REPORT_TEMPLATES
 from .security import csrf_token
 
 HERE = Path(__file__).parent
+# Stored times are UTC; monitors read them in their own time (Almaty, UTC+5 all year).
+LOCAL_TIME = ZoneInfo("Asia/Almaty")
+
+
+def local_time(iso: str | None, fmt: str = "%H:%M") -> str:
+    """A stored UTC ISO time in Almaty time (`fmt`); "" for none, the text itself if it is not a time."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone(LOCAL_TIME).strftime(fmt)
+    except ValueError:
+        return iso
 
 
 def templates() -> Environment:
@@ -21,7 +35,8 @@ def templates() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["qs"] = lambda params: urlencode(params)
     env.filters["label"] = as_label
-    env.filters["clock"] = lambda iso: (iso or "")[11:16] + " UTC" if iso else ""   # claim expiry, HH:MM
+    env.filters["clock"] = local_time                                            # claim expiry, HH:MM
+    env.filters["local_time"] = lambda iso: local_time(iso, "%Y-%m-%d %H:%M")    # audit entries
     # Audit before/after as readable JSON (Cyrillic kept); escaped like any other text.
     env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
     return env
