@@ -77,6 +77,8 @@ def as_label(value) -> str:
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# A script scheme's colon as an entity: renders as ":" but no viewer's autolinker can take it for a link.
+SCRIPT_SCHEME = re.compile(r"\b(javascript|vbscript|data):", re.IGNORECASE)
 
 
 def markdown_text(value) -> str:
@@ -84,6 +86,7 @@ def markdown_text(value) -> str:
     backslash-escaped (no link, image or emphasis can be formed), line breaks become spaces."""
     text = " ".join(str(value or "").split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = SCRIPT_SCHEME.sub(r"\1&#58;", text)
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

@@ -10,9 +10,10 @@ INCIDENT_KINDS = ("outlets", "state_bodies", "amounts", "legal_articles")
 OLD_TYPES = {"PER": "victims", "LOC": "places", "ORG": "outlets"}
 
 
-def _text(value) -> str:
+def _text(value, first: str = "text") -> str:
+    """A stored value as text: a string, or a dict's `first` field (else its text, code or name)."""
     if isinstance(value, dict):
-        return str(value.get("text") or value.get("code") or value.get("name") or "")
+        return str(value.get(first) or value.get("text") or value.get("code") or value.get("name") or "")
     return str(value or "")
 
 
@@ -28,7 +29,8 @@ def extracted_values(details: dict) -> dict[str, list[str]]:
             kind = OLD_TYPES.get(entity.get("type")) if isinstance(entity, dict) else None
             if kind:
                 found[kind].append(_text(entity))
-    found["legal_articles"] += [_text(a) for a in details.get("legal_articles") or []]
+    # an article by its code ("КоАП 456-2"), the form a report cites, not the words it was found in
+    found["legal_articles"] += [_text(a, "code") for a in details.get("legal_articles") or []]
     return {kind: list(dict.fromkeys(v.strip() for v in values if v and v.strip())) for kind, values in found.items()}
 
 
