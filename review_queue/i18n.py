@@ -63,7 +63,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "attack_type": ("Тип давления", "Attack type", "Қысым түрі"),
     "perpetrator": ("Исполнитель", "Perpetrator", "Жасаушы"),
     "legal_articles": ("Статьи закона", "Legal articles", "Заң баптары"),
-    "entities": ("Сущности", "Entities", "Атаулар"),
     "evidence_legend": ("Подсвечены предложения-доказательства", "Evidence sentences highlighted",
                         "Дәлел сөйлемдер белгіленген"),
     "decision": ("Решение", "Decision", "Шешім"),
@@ -212,6 +211,24 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "need_category": ("Выберите хотя бы одну категорию, чтобы подтвердить.", "Choose at least one category to confirm.",
                       "Растау үшін кемінде бір санатты таңдаңыз."),
     "need_reason": ("Выберите причину отклонения.", "Choose a reason to reject.", "Қабылдамау себебін таңдаңыз."),
+    "lang_other": ("другой", "other", "басқа"),
+    "attempted": ("попытка", "attempted", "әрекет етілді"),
+    "double_review": ("двойная проверка", "double review", "қос тексеру"),
+    "double_waiting": ("ждёт второго монитора", "waiting for another monitor", "екінші мониторды күтуде"),
+    "double_agreed": ("мониторы согласны", "monitors agreed", "мониторлар келісті"),
+    "double_disagreed": ("мониторы разошлись", "monitors disagreed", "мониторлар келіспеді"),
+    "state_body_akimat": ("акимат", "akimat", "әкімдік"),
+    "state_body_police": ("полиция", "police", "полиция"),
+    "state_body_prosecutor's office": ("прокуратура", "prosecutor's office", "прокуратура"),
+    "state_body_KNB": ("КНБ", "KNB", "ҰҚК"),
+    "state_body_court": ("суд", "court", "сот"),
+    "state_body_Ministry of Internal Affairs": ("МВД", "Ministry of Internal Affairs", "ІІМ"),
+    "state_body_Ministry of Foreign Affairs": ("МИД", "Ministry of Foreign Affairs", "СІМ"),
+    "state_body_ministry": ("министерство", "ministry", "министрлік"),
+    "state_body_maslikhat": ("маслихат", "maslikhat", "мәслихат"),
+    "state_body_Mazhilis": ("Мажилис", "Mazhilis", "Мәжіліс"),
+    "state_body_Anti-Corruption Agency": ("Антикоррупционная служба", "Anti-Corruption Agency",
+                                          "Сыбайлас жемқорлыққа қарсы қызмет"),
     "login_title": ("Вход", "Sign in", "Кіру"),
 }
 
@@ -224,6 +241,12 @@ def translate(lang: str, key: str, **values) -> str:
         return key
     text = entry[LANG_INDEX.get(lang, 0)] or entry[0]
     return text.format(**values) if values else text
+
+
+def state_body_name(lang: str, name: str) -> str:
+    """A state body the entity extractor found, by its canonical (English) name, in `lang`."""
+    key = "state_body_" + name
+    return translate(lang, key) if key in MESSAGES else name
 
 
 def category_name(lang: str, code: str) -> str:

@@ -138,7 +138,7 @@ def test_extracted_values_are_shown_prefilled_and_confirmed_into_the_report(serv
     page = client.get(f"/items/{item_id}").text
     assert "state_bodies outlets" not in page
     for kind, value in [("victims", "Аяна Ахметова"), ("places", "Oral"), ("outlets", "Уральская неделя"),
-                        ("state_bodies", "police"), ("amounts", "50 000 тенге"), ("legal_articles", "КоАП 667")]:
+                        ("state_bodies", "полиция"), ("amounts", "50 000 тенге"), ("legal_articles", "КоАП 667")]:
         assert f'data-kind="{kind}"><span class="tag">{value}</span>' in page, kind
     assert '<textarea name="victims" rows="2">Аяна Ахметова</textarea>' in page
     assert '<input name="place" value="Oral">' in page

@@ -47,6 +47,7 @@ for command in (crawl.crawl, crawl.demo, queue.queue, sources.sources_group, sou
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors become one line on stderr and an exit code (contracts.md)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    OPENED.clear()
     try:
         rc = cli.main(args=argv, prog_name="sozwatch", standalone_mode=False)
     except click.exceptions.Abort:

@@ -62,6 +62,7 @@ def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | N
     chosen = decision.get("categories") or item["categories"]
     details = item["details"]
     extracted = extracted_values(details)
+    extracted["state_bodies"] = [i18n.state_body_name(lang, name) for name in extracted["state_bodies"]]
     return {
         "item": item, "f": f, "claim": claim,
         "link": safe_link(item["article"]["url"]),
