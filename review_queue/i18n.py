@@ -205,9 +205,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "untitled": ("(без заголовка)", "(untitled)", "(тақырыпсыз)"),
     "nothing_pending": ("Ожидающих материалов нет.", "Nothing pending.", "Күтудегі материал жоқ."),
     "no_such_chart": ("Такого графика нет.", "No such chart.", "Мұндай график жоқ."),
-    "report_format": ("формат: md, csv или html", "format must be md, csv or html", "формат: md, csv не html"),
-    "export_params": ("what: incidents|decisions, format: csv|jsonl", "what: incidents|decisions, format: csv|jsonl",
-                      "what: incidents|decisions, format: csv|jsonl"),
+    "report_format": ("Формат отчёта: MD, CSV или HTML.", "The report's format: MD, CSV or HTML.",
+                      "Есеп пішімі: MD, CSV не HTML."),
+    "export_params": ("Неизвестная выгрузка: выберите её по ссылке на странице очереди.",
+                      "Unknown export: choose one of the links on the queue page.",
+                      "Белгісіз экспорт: оны кезек бетіндегі сілтемеден таңдаңыз."),
     "need_category": ("Выберите хотя бы одну категорию, чтобы подтвердить.", "Choose at least one category to confirm.",
                       "Растау үшін кемінде бір санатты таңдаңыз."),
     "need_reason": ("Выберите причину отклонения.", "Choose a reason to reject.", "Қабылдамау себебін таңдаңыз."),
@@ -229,7 +231,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "state_body_Mazhilis": ("Мажилис", "Mazhilis", "Мәжіліс"),
     "state_body_Anti-Corruption Agency": ("Антикоррупционная служба", "Anti-Corruption Agency",
                                           "Сыбайлас жемқорлыққа қарсы қызмет"),
-    "login_title": ("Вход", "Sign in", "Кіру"),
+    "bad_period": ("Месяц — в виде 2024-09, год — в виде 2024 (2000–2100).",
+                   "A month looks like 2024-09, a year like 2024 (2000-2100).",
+                   "Ай 2024-09 түрінде, жыл 2024 түрінде (2000–2100)."),
 }
 
 LANG_INDEX = {"ru": 0, "en": 1, "kk": 2}

@@ -68,7 +68,8 @@ def pages(tmp_path_factory):
             for path in ("/queue", "/queue?status=all", "/queue?status=second_opinion", "/queue?q=nothing-matches",
                          f"/items/{detained}", f"/items/{blocked}", f"/items/{threats}", f"/items/{lawsuit}",
                          "/items/999999", "/queue/uncertain", "/reports", "/reports?year=2025", "/admin/agreement",
-                         "/queue/next?notice=queue_empty&category=C.criminal"):
+                         "/queue/next?notice=queue_empty&category=C.criminal", "/queue?notice=Forged+notice",
+                         "/reports?month=24-09", "/reports/download?format=pdf", "/export?what=everything"):
                 out[(lang, "admin " + path)] = admin.get(path, follow_redirects=True).text
             out[(lang, "monitor /admin/agreement")] = monitor.get("/admin/agreement").text
             out[(lang, "bad input")] = monitor.get("/queue?q=%00").text

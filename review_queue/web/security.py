@@ -76,7 +76,8 @@ def ui_text(request: Request, key: str, **values) -> str:
 
 
 def client_address(request: Request) -> str:
-    """The peer's address (a proxy's X-Forwarded-For is not trusted: anyone can send one)."""
+    """The client's address: the TCP peer, or what a trusted local proxy forwarded (uvicorn's
+    proxy_headers, FORWARDED_ALLOW_IPS); a header from anyone else is not believed."""
     return request.client.host if request.client else "?"
 
 

@@ -50,8 +50,8 @@ def _report(request: Request):
 async def report_page(request: Request):
     try:
         report = _report(request)
-    except ReportError as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+    except ReportError:
+        return PlainTextResponse(ui_text(request, "bad_period"), status_code=400)
     query = request.url.query
     charts = {name: f"/reports/chart/{name}.svg?{query}" for name in ("by_category", "trend")}
     return render(request, "report_page.html", {"report": report, "charts": charts,
@@ -61,8 +61,8 @@ async def report_page(request: Request):
 async def report_chart(request: Request):
     try:
         svg = chart_svgs(_report(request)).get(request.path_params["name"])
-    except ReportError as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+    except ReportError:
+        return PlainTextResponse(ui_text(request, "bad_period"), status_code=400)
     if svg is None:
         return PlainTextResponse(ui_text(request, "no_such_chart"), status_code=404)
     return Response(svg, media_type="image/svg+xml")
@@ -74,8 +74,8 @@ async def report_download(request: Request):
         return PlainTextResponse(ui_text(request, "report_format"), status_code=400)
     try:
         report = _report(request)
-    except ReportError as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+    except ReportError:
+        return PlainTextResponse(ui_text(request, "bad_period"), status_code=400)
     suffix = "" if report["lang"] == DEFAULT_LANG else f"-{report['lang']}"   # English keeps its old name
     filename = f"sozwatch-report-{report['period']}{suffix}.{fmt}"
     body = render_report(report, fmt)

@@ -35,7 +35,14 @@ async def queue_page(request: Request):
     page = list_queue(store, f, after=request.query_params.get("after"))
     return render(request, "queue.html", {
         "f": f, "page": page, "statuses": (*REVIEW_STATUSES, "all"), "sources": sources(store),
-        "taxonomy": load_taxonomy(), "notice": request.query_params.get("notice")})
+        "taxonomy": load_taxonomy(), "notice": _notice(request)})
+
+
+def _notice(request: Request) -> str | None:
+    """The notice named in the link (queue_empty, decided), if it is one of ours: a link cannot make
+    the page print text of its choosing."""
+    key = request.query_params.get("notice")
+    return key if key in i18n.MESSAGES else None
 
 
 async def next_free(request: Request):
@@ -96,7 +103,7 @@ async def item_page(request: Request):
             and not _asked_second_opinion(store, item_id, request.state.user.id):
         claim = claim_item(store, item_id, request.state.user, request.app.state.settings.claim_minutes)
     context = _item_context(request, item, f, claim)
-    context["notice"] = request.query_params.get("notice")
+    context["notice"] = _notice(request)
     return render(request, "item.html", context)
 
 
