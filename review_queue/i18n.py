@@ -183,15 +183,18 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "krippendorff_alpha": ("альфа Криппендорфа", "Krippendorff's alpha", "Криппендорф альфасы"),
     "agreement_relevance": ("релевантность (подтвердить или отклонить)", "relevance (confirm vs reject)",
                             "өзектілік (растау не қабылдамау)"),
-    "agreement_none": ("Ни один материал пока не размечен двумя мониторами.", "No item has been labeled by two monitors yet.",
+    "agreement_none": ("Ни один материал пока не размечен двумя мониторами.",
+                       "No item has been labeled by two monitors yet.",
                        "Әзірге бірде-бір материалды екі монитор белгілеген жоқ."),
     "uncertain_title": ("Сначала самые спорные", "Most uncertain first", "Алдымен ең күмәнділері"),
-    "uncertain_explained": ("Ожидающие материалы, в которых модель меньше всего уверена (релевантность ближе всего к 0,5), "
-                            "и случайная выборка статей с низкой оценкой: решения по ним больше всего учат модель.",
+    "uncertain_explained": ("Ожидающие материалы, в которых модель меньше всего уверена (релевантность "
+                            "ближе всего к 0,5), и случайная выборка статей с низкой оценкой: решения по ним "
+                            "больше всего учат модель.",
                             "Pending items the model is least sure about (relevance closest to 0.5), and the random "
                             "sample of articles it scored low: deciding these teaches the model most.",
                             "Модель ең аз сенімді күтудегі материалдар (өзектілігі 0,5-ке ең жақын) және төмен "
-                            "бағаланған мақалалардың кездейсоқ іріктемесі: бұлар бойынша шешім модельді ең көп үйретеді."),
+                            "бағаланған мақалалардың кездейсоқ іріктемесі: бұлар бойынша шешім модельді "
+                            "ең көп үйретеді."),
     "miss_rate": ("Из {decided} проверенных статей с низкой оценкой мониторы подтвердили {confirmed} ({pct}%): "
                   "оценка доли пропусков модели.",
                   "Of {decided} decided low-score articles, monitors confirmed {confirmed} ({pct}%): the model's "

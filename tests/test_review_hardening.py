@@ -157,8 +157,8 @@ def test_extracted_values_are_shown_prefilled_and_confirmed_into_the_report(serv
 
 
 def test_older_predictions_with_a_list_of_entities_still_show_values():
-    values = extracted_values({"entities": [{"text": "Аяна Ахметова", "type": "PER"}, {"text": "Уральск", "type": "LOC"}],
-                               "legal_articles": ["КоАП 667"]})
+    values = extracted_values({"entities": [{"text": "Аяна Ахметова", "type": "PER"},
+                                            {"text": "Уральск", "type": "LOC"}], "legal_articles": ["КоАП 667"]})
     assert values["victims"] == ["Аяна Ахметова"] and values["places"] == ["Уральск"]
     assert values["legal_articles"] == ["КоАП 667"] and values["amounts"] == []
 

@@ -11,7 +11,7 @@ from review_queue.learning.agreement import set_double_review
 from review_queue.review.decisions import decide
 from review_queue.review.users import list_users, set_language
 
-from .browser.support import ARTICLES, csrf_from, decision_form, item_id_by_url, live_server, seed, signed_in_client
+from .browser.support import ARTICLES, decision_form, item_id_by_url, live_server, seed, signed_in_client
 
 # Proper names and codes that stay Latin in every language.
 ALLOWED = {
@@ -47,7 +47,8 @@ def pages(tmp_path_factory):
     db = tmp_path_factory.mktemp("langs") / "queue.db"
     store = seed(db, extra_users=("bob", "carol"))
     who = {u.username: u for u in list_users(store)}
-    detained, blocked = item_id_by_url(store, "https://kz.example/detained"), item_id_by_url(store, "https://kz.example/site-blocked")
+    detained = item_id_by_url(store, "https://kz.example/detained")
+    blocked = item_id_by_url(store, "https://kz.example/site-blocked")
     threats = item_id_by_url(store, "https://kz.example/threats")
     decide(store, detained, who["alice"], 1, "confirm", {"categories": ["A.detention"], "incident_date": "2025-03-02",
                                                          "victims": ["Аяна Ахметова"]})

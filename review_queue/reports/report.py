@@ -334,8 +334,8 @@ def render_markdown(report: dict) -> str:
         extracted = "".join(f" {name}: {markdown_text(line)}" for name, line in incident["extracted_lines"])
         lines.append(f"- **{date_label(incident.get('date'))}{place}** — {'; '.join(incident['category_names'])}."
                      f"{victims}{extracted} {markdown_text(incident.get('notes'))}".rstrip())
-        lines += [f"  - {markdown_link(a['title'], a['url'])}" + (f" ({markdown_text(a['source'])})" if a.get("source") else "")
-                  for a in incident["articles"]]
+        lines += [f"  - {markdown_link(a['title'], a['url'])}"
+                  + (f" ({markdown_text(a['source'])})" if a.get("source") else "") for a in incident["articles"]]
     lines += ["", f"## {text('per_month')}", "", f"| {text('col_month')} | {text('col_incidents')} |", "|---|---|"]
     lines += [f"| {row['month']} | {row['count']} |" for row in report["trend"]]
     lines += ["", f"_{report['note']}_", ""]

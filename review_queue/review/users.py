@@ -84,8 +84,9 @@ def set_password(store: Store, username: str, password: str) -> None:
     """A new password; every session signed in with the old one ends."""
     _check_password(password)
     with store.db.atomic():
-        cursor = store.db.execute("UPDATE users SET password_hash = ?, session_gen = session_gen + 1 WHERE username = ?",
-                                  [_hasher.hash(password), username])
+        cursor = store.db.execute(
+            "UPDATE users SET password_hash = ?, session_gen = session_gen + 1 WHERE username = ?",
+            [_hasher.hash(password), username])
     if cursor.rowcount == 0:
         raise UserError(f"no user {username!r}")
 

@@ -16,7 +16,8 @@ from .common import SozwatchError, config_for, db_option, open_store
 @click.option("--claim-minutes", type=click.FloatRange(0.5, 240), default=5, show_default=True,
               help="How long opening an item reserves it for one monitor.")
 @click.option("--https-only", is_flag=True, help="Send the session cookie only over HTTPS (behind a TLS proxy).")
-@click.option("--create", is_flag=True, help="Create the database if it does not exist (else a missing one is an error).")
+@click.option("--create", is_flag=True,
+              help="Create the database if it does not exist (else a missing one is an error).")
 @db_option
 @click.pass_context
 def serve(ctx, host, port, claim_minutes, https_only, create, db_flag):
@@ -116,7 +117,8 @@ def users_disable(ctx, username, enable, db_flag):
 @click.option("--what", type=click.Choice(["incidents", "decisions"]), required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
-@click.option("--excel", is_flag=True, help="Start the CSV with a UTF-8 byte-order mark, so Excel reads Cyrillic right.")
+@click.option("--excel", is_flag=True,
+              help="Start the CSV with a UTF-8 byte-order mark, so Excel reads Cyrillic right.")
 @db_option
 @click.pass_context
 def export_cmd(ctx, what, fmt, out, excel, db_flag):

@@ -135,7 +135,8 @@ async def decide_item(request: Request):
         version = int(form.get("version", ""))
         decide(store, item_id, request.state.user, version, action, fields, join_incident=join)
     except DecisionError as exc:
-        return _rerender(request, item_id, f, fields, status_code=400, error=ui_text(request, exc.key) if exc.key else str(exc))
+        error = ui_text(request, exc.key) if exc.key else str(exc)
+        return _rerender(request, item_id, f, fields, status_code=400, error=error)
     except ValueError as exc:
         return _rerender(request, item_id, f, fields, status_code=400, error=str(exc))
     except ItemNotFound:
