@@ -65,3 +65,5 @@ def test_reset_password_sets_a_new_one_and_logs_it(tmp_path):
     assert store.db.execute("SELECT event, client FROM auth_events").fetchall() == [("password_reset", "cli")]
     assert run("users", "reset-password", "nobody", "--password-stdin", "--db", str(db),
                stdin="another long pass\n").returncode == 1
+    events = run("users", "events", "--db", str(db)).stdout.splitlines()
+    assert len(events) == 1 and "password_reset" in events[0] and "bob" in events[0] and "cli" in events[0]

@@ -112,6 +112,18 @@ def users_disable(ctx, username, enable, db_flag):
     click.echo(f"{username} {'enabled' if enable else 'disabled'}")
 
 
+@users.command("events")
+@click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True)
+@db_option
+@click.pass_context
+def users_events(ctx, limit, db_flag):
+    """The sign-in trail, newest first: failures, locks, refused early tries, logins, logouts, resets."""
+    from review_queue.review.auth_guard import auth_events
+    for e in auth_events(open_store(ctx, db_flag), limit=limit):
+        click.echo(f"{e['at']}  {e['event']:<14} {e['username'] or '-':<24} {e['client'] or '-':<15} {e['detail'] or ''}"
+                   .rstrip())
+
+
 # -- export ------------------------------------------------------------------
 @click.command("export")
 @click.option("--what", type=click.Choice(["incidents", "decisions"]), required=True)
