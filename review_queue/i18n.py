@@ -63,7 +63,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "attack_type": ("Тип давления", "Attack type", "Қысым түрі"),
     "perpetrator": ("Исполнитель", "Perpetrator", "Жасаушы"),
     "legal_articles": ("Статьи закона", "Legal articles", "Заң баптары"),
-    "entities": ("Сущности", "Entities", "Атаулар"),
     "evidence_legend": ("Подсвечены предложения-доказательства", "Evidence sentences highlighted",
                         "Дәлел сөйлемдер белгіленген"),
     "decision": ("Решение", "Decision", "Шешім"),
@@ -141,6 +140,103 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "by": ("кто", "by", "кім"),
     "when": ("когда", "when", "қашан"),
     "action": ("действие", "action", "әрекет"),
+    "sign_in_first": ("Сначала войдите.", "Sign in first.", "Алдымен кіріңіз."),
+    "login_wait": ("Слишком много неверных попыток. Повторите через {seconds} с.",
+                   "Too many wrong attempts. Try again in {seconds} s.",
+                   "Қате әрекет тым көп. {seconds} с кейін қайталаңыз."),
+    "bad_input": ("В запросе недопустимые управляющие символы.", "The request holds control characters.",
+                  "Сұрауда рұқсат етілмеген басқару таңбалары бар."),
+    "admins_only": ("Только для администраторов.", "Admins only.", "Тек әкімшілерге."),
+    "role_admin": ("администратор", "admin", "әкімші"),
+    "nav_uncertain": ("Самые спорные", "Most uncertain", "Ең күмәнділері"),
+    "nav_reports": ("Отчёты", "Reports", "Есептер"),
+    "nav_agreement": ("Согласованность", "Agreement", "Келісім"),
+    "set_double_review": ("Назначить двойную проверку (согласованность)", "Set for double review (agreement)",
+                          "Қос тексеруге жіберу (келісім)"),
+    "entity_victims": ("Пострадавшие", "Victims", "Зардап шеккендер"),
+    "entity_places": ("Места", "Places", "Орындар"),
+    "entity_outlets": ("СМИ", "Outlets", "БАҚ"),
+    "entity_state_bodies": ("Госорганы", "State bodies", "Мемлекеттік органдар"),
+    "entity_amounts": ("Суммы", "Amounts", "Сомалар"),
+    "entity_legal_articles": ("Статьи закона", "Legal articles", "Заң баптары"),
+    "one_per_line": ("по одному в строке", "one per line", "әр жолға біреу"),
+    "reject_hint": ("x, затем 1–6 и Enter", "x, then 1–6 and Enter", "x, содан соң 1–6 және Enter"),
+    "key_n": ("взять следующий свободный (в очереди)", "take the next free item (queue)",
+              "келесі бос материалды алу (кезекте)"),
+    "key_s": ("нужно второе мнение", "needs second opinion", "екінші пікір қажет"),
+    "key_reject_flow": ("отклонить: причина по номеру, Enter — отклонить", "reject: reason by number, Enter rejects",
+                        "қабылдамау: себеп нөмірмен, Enter — қабылдамау"),
+    "key_escape": ("закрыть панель отклонения", "close the reject panel", "қабылдамау тақтасын жабу"),
+    "agreement_title": ("Согласованность мониторов", "Agreement between monitors", "Мониторлар арасындағы келісім"),
+    "agreement_summary": ("{labeled} из {total} материалов двойной проверки размечены двумя и более мониторами",
+                          "{labeled} of {total} double-review items labeled by two or more monitors",
+                          "Қос тексерудегі {total} материалдың {labeled} екі не одан көп монитормен белгіленген"),
+    "agreement_explained": ("Каппа Коэна сравнивает первых двух мониторов каждого материала; альфа Криппендорфа "
+                            "учитывает решения всех мониторов.",
+                            "Cohen's kappa compares the first two monitors of each item; Krippendorff's alpha uses "
+                            "every monitor's label.",
+                            "Коэн каппасы әр материалдың алғашқы екі мониторын салыстырады; Криппендорф альфасы "
+                            "барлық мониторлардың шешімін ескереді."),
+    "agreement_items": ("материалов", "items", "материалдар"),
+    "agreement_positive": ("положительных меток", "positive labels", "оң белгілер"),
+    "cohen_kappa": ("каппа Коэна", "Cohen's kappa", "Коэн каппасы"),
+    "krippendorff_alpha": ("альфа Криппендорфа", "Krippendorff's alpha", "Криппендорф альфасы"),
+    "agreement_relevance": ("релевантность (подтвердить или отклонить)", "relevance (confirm vs reject)",
+                            "өзектілік (растау не қабылдамау)"),
+    "agreement_none": ("Ни один материал пока не размечен двумя мониторами.",
+                       "No item has been labeled by two monitors yet.",
+                       "Әзірге бірде-бір материалды екі монитор белгілеген жоқ."),
+    "uncertain_title": ("Сначала самые спорные", "Most uncertain first", "Алдымен ең күмәнділері"),
+    "uncertain_explained": ("Ожидающие материалы, в которых модель меньше всего уверена (релевантность "
+                            "ближе всего к 0,5), и случайная выборка статей с низкой оценкой: решения по ним "
+                            "больше всего учат модель.",
+                            "Pending items the model is least sure about (relevance closest to 0.5), and the random "
+                            "sample of articles it scored low: deciding these teaches the model most.",
+                            "Модель ең аз сенімді күтудегі материалдар (өзектілігі 0,5-ке ең жақын) және төмен "
+                            "бағаланған мақалалардың кездейсоқ іріктемесі: бұлар бойынша шешім модельді "
+                            "ең көп үйретеді."),
+    "miss_rate": ("Из {decided} проверенных статей с низкой оценкой мониторы подтвердили {confirmed} ({pct}%): "
+                  "оценка доли пропусков модели.",
+                  "Of {decided} decided low-score articles, monitors confirmed {confirmed} ({pct}%): the model's "
+                  "estimated miss rate.",
+                  "Төмен бағаланған {decided} мақаланың {confirmed}-ын мониторлар растады ({pct}%): модельдің "
+                  "өткізіп алу үлесінің бағасы."),
+    "uncertainty": ("неуверенность", "uncertainty", "белгісіздік"),
+    "origin": ("откуда", "origin", "қайдан"),
+    "origin_model": ("кандидат модели", "model candidate", "модель үміткері"),
+    "origin_low_score_sample": ("выборка с низкой оценкой", "low-score sample", "төмен баға іріктемесі"),
+    "untitled": ("(без заголовка)", "(untitled)", "(тақырыпсыз)"),
+    "nothing_pending": ("Ожидающих материалов нет.", "Nothing pending.", "Күтудегі материал жоқ."),
+    "no_such_chart": ("Такого графика нет.", "No such chart.", "Мұндай график жоқ."),
+    "report_format": ("Формат отчёта: MD, CSV или HTML.", "The report's format: MD, CSV or HTML.",
+                      "Есеп пішімі: MD, CSV не HTML."),
+    "export_params": ("Неизвестная выгрузка: выберите её по ссылке на странице очереди.",
+                      "Unknown export: choose one of the links on the queue page.",
+                      "Белгісіз экспорт: оны кезек бетіндегі сілтемеден таңдаңыз."),
+    "need_category": ("Выберите хотя бы одну категорию, чтобы подтвердить.", "Choose at least one category to confirm.",
+                      "Растау үшін кемінде бір санатты таңдаңыз."),
+    "need_reason": ("Выберите причину отклонения.", "Choose a reason to reject.", "Қабылдамау себебін таңдаңыз."),
+    "lang_other": ("другой", "other", "басқа"),
+    "attempted": ("попытка", "attempted", "әрекет етілді"),
+    "double_review": ("двойная проверка", "double review", "қос тексеру"),
+    "double_waiting": ("ждёт второго монитора", "waiting for another monitor", "екінші мониторды күтуде"),
+    "double_agreed": ("мониторы согласны", "monitors agreed", "мониторлар келісті"),
+    "double_disagreed": ("мониторы разошлись", "monitors disagreed", "мониторлар келіспеді"),
+    "state_body_akimat": ("акимат", "akimat", "әкімдік"),
+    "state_body_police": ("полиция", "police", "полиция"),
+    "state_body_prosecutor's office": ("прокуратура", "prosecutor's office", "прокуратура"),
+    "state_body_KNB": ("КНБ", "KNB", "ҰҚК"),
+    "state_body_court": ("суд", "court", "сот"),
+    "state_body_Ministry of Internal Affairs": ("МВД", "Ministry of Internal Affairs", "ІІМ"),
+    "state_body_Ministry of Foreign Affairs": ("МИД", "Ministry of Foreign Affairs", "СІМ"),
+    "state_body_ministry": ("министерство", "ministry", "министрлік"),
+    "state_body_maslikhat": ("маслихат", "maslikhat", "мәслихат"),
+    "state_body_Mazhilis": ("Мажилис", "Mazhilis", "Мәжіліс"),
+    "state_body_Anti-Corruption Agency": ("Антикоррупционная служба", "Anti-Corruption Agency",
+                                          "Сыбайлас жемқорлыққа қарсы қызмет"),
+    "bad_period": ("Месяц — в виде 2024-09, год — в виде 2024 (2000–2100).",
+                   "A month looks like 2024-09, a year like 2024 (2000-2100).",
+                   "Ай 2024-09 түрінде, жыл 2024 түрінде (2000–2100)."),
 }
 
 LANG_INDEX = {"ru": 0, "en": 1, "kk": 2}
@@ -152,6 +248,12 @@ def translate(lang: str, key: str, **values) -> str:
         return key
     text = entry[LANG_INDEX.get(lang, 0)] or entry[0]
     return text.format(**values) if values else text
+
+
+def state_body_name(lang: str, name: str) -> str:
+    """A state body the entity extractor found, by its canonical (English) name, in `lang`."""
+    key = "state_body_" + name
+    return translate(lang, key) if key in MESSAGES else name
 
 
 def category_name(lang: str, code: str) -> str:

@@ -2,11 +2,14 @@
 
 Everything from an article is escaped piece by piece; the only markup added is our
 own <mark> around evidence sentences. Links to originals are rendered only for
-http(s) URLs, so `javascript:` or `data:` URLs never become clickable.
+http(s) URLs, so `javascript:` or `data:` URLs never become clickable. The Markdown
+report gets the same care (`markdown_text`, `markdown_link`): a Markdown viewer
+renders inline HTML and links, so crawled text must not carry either.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 
@@ -71,3 +74,36 @@ def as_label(value) -> str:
         kind = value.get("type") or value.get("label") or value.get("about") or ""
         return f"{main} ({kind})" if main and kind else str(main or kind)
     return str(value)
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# A script scheme's colon as an entity: renders as ":" but no viewer's autolinker can take it for a link.
+SCRIPT_SCHEME = re.compile(r"\b(javascript|vbscript|data):", re.IGNORECASE)
+
+
+def markdown_text(value) -> str:
+    """Crawled or typed text as literal Markdown: HTML tags become entities, Markdown syntax is
+    backslash-escaped (no link, image or emphasis can be formed), line breaks become spaces."""
+    text = " ".join(str(value or "").split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = SCRIPT_SCHEME.sub(r"\1&#58;", text)
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+LINK_SAFE = ":/?#@!$&*+,;=%~-._"   # kept as they are in a URL; ( ) ' < > and spaces are percent-encoded
+
+
+def markdown_link(title, url: str | None) -> str:
+    """`[title](url)` for an http(s) URL (characters that would end the link percent-encoded); only the
+    title, as text, for anything else: a `javascript:` link never reaches the report."""
+    link = safe_link(url)
+    label = markdown_text(title or link or "—")
+    if not link:
+        return label
+    return f"[{label}]({quote(link, safe=LINK_SAFE)})"
+
+
+def as_sentence(parts: list[str]) -> str:
+    """Items joined with commas, ending in exactly one full stop ("А. Ахметова." not "А. Ахметова..")."""
+    text = ", ".join(p.strip() for p in parts if p and p.strip())
+    return text if not text or text.endswith((".", "!", "?", "…")) else text + "."

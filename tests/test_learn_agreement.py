@@ -84,4 +84,4 @@ def test_admin_sets_double_review_and_sees_agreement_page_monitors_do_not(tmp_pa
         uncertain = monitor.get("/queue/uncertain")
         assert uncertain.status_code == 200 and "Тілшіге қоқан-лоққы көрсетілді" in uncertain.text
         report = monitor.get("/reports/download", params={"month": "2025-03", "format": "csv"})
-        assert report.status_code == 200 and report.text.startswith("section,group,code")
+        assert report.status_code == 200 and report.text.startswith("\ufeffsection,group,code")

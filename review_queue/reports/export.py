@@ -7,16 +7,18 @@ import json
 from typing import Iterator
 
 from ..review.double_review import open_round_sql
+from ..review.extracted import INCIDENT_KINDS
 from ..storage.store import Store
 
 WHATS = ("incidents", "decisions")
+BOM = "\ufeff"   # lets Excel read a UTF-8 CSV as UTF-8 (else Cyrillic opens garbled)
 FORMATS = ("csv", "jsonl")
 LIST_SEPARATOR = ";"   # how lists (categories, victims, URLs) fit in one CSV cell
 COLUMNS = {
     "incidents": ["incident_id", "date", "place", "categories", "attack_type", "perpetrator", "victims",
-                  "item_ids", "urls", "notes", "created_by", "created_at", "updated_at"],
+                  *INCIDENT_KINDS, "item_ids", "urls", "notes", "created_by", "created_at", "updated_at"],
     "decisions": ["decision_id", "item_id", "at", "user", "action", "status", "categories", "attack_type",
-                  "perpetrator", "victims", "reject_reason", "notes", "incident_id", "url", "title"],
+                  "perpetrator", "victims", "reject_reason", "reject_note", "notes", "incident_id", "url", "title"],
 }
 
 
@@ -37,7 +39,13 @@ def incident_records(store: Store) -> Iterator[dict]:
                "categories": json.loads(row["categories"]), "attack_type": row["attack_type"],
                "perpetrator": row["perpetrator"], "victims": json.loads(row["victims"]),
                "item_ids": json.loads(row["item_ids"]), "urls": json.loads(row["urls"]), "notes": row["notes"],
+               **_extracted(row["extracted"]),
                "created_by": row["created_by_name"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+def _extracted(stored: str | None) -> dict:
+    values = json.loads(stored or "{}")
+    return {kind: values.get(kind, []) for kind in INCIDENT_KINDS}
 
 
 def decision_records(store: Store) -> Iterator[dict]:
@@ -54,6 +62,7 @@ def decision_records(store: Store) -> Iterator[dict]:
                "action": row["action"], "status": after.get("status"), "categories": after.get("categories", []),
                "attack_type": after.get("attack_type"), "perpetrator": after.get("perpetrator"),
                "victims": after.get("victims", []), "reject_reason": after.get("reject_reason"),
+               "reject_note": after.get("reject_note"),
                "notes": after.get("notes"), "incident_id": after.get("incident_id"),
                "url": row["url"], "title": row["title"]}
 

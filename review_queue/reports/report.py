@@ -22,9 +22,9 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -34,7 +34,8 @@ from classifiers.taxonomy import load_taxonomy
 
 from . import report_i18n
 from ..i18n import category_name
-from ..rendering import safe_link
+from ..rendering import as_sentence, markdown_link, markdown_text, safe_link
+from ..review.extracted import INCIDENT_KINDS
 from ..review.incidents import incident_articles
 from ..storage.store import Store
 from .export import incident_records
@@ -44,6 +45,10 @@ TEMPLATES = Path(__file__).with_name("templates")   # the report document; the w
 KEY_INCIDENTS = 6
 TREND_MONTHS = 12
 FORMATS = ("md", "html", "csv")
+
+
+MONTH_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+YEARS = (2000, 2100)
 
 
 class ReportError(ValueError):
@@ -57,12 +62,11 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> "Month":
-        try:
-            year, month = (int(part) for part in text.split("-"))
-            date(year, month, 1)
-        except (ValueError, TypeError):
-            raise ReportError(f"month must look like 2024-09, got {text!r}") from None
-        return cls(year, month)
+        """YYYY-MM exactly, 2000-01 to 2100-12: `24-09` or `2024-9` is a typo, not September of year 24."""
+        match = MONTH_RE.fullmatch(text or "")
+        if not match or not YEARS[0] <= int(match.group(1)) <= YEARS[1]:
+            raise ReportError(f"month must look like 2024-09 (years {YEARS[0]}-{YEARS[1]}), got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
 
     @property
     def key(self) -> str:
@@ -88,6 +92,12 @@ def incident_month(incident: dict) -> str:
 def confirmed_incidents(store: Store) -> list[dict]:
     """Every incident with at least one confirmed article (the export's records), with its month."""
     return [{**incident, "month": incident_month(incident)} for incident in incident_records(store)]
+
+
+def latest_month(store: Store) -> str | None:
+    """YYYY-MM of the latest month with a confirmed incident (the report page opens on it), or None."""
+    months = [incident["month"] for incident in confirmed_incidents(store) if MONTH_RE.fullmatch(incident["month"])]
+    return max(months, default=None)
 
 
 def with_legal_bases(store: Store, incidents: list[dict]) -> list[dict]:
@@ -177,6 +187,10 @@ def key_incidents(store: Store, incidents: list[dict], limit: int = KEY_INCIDENT
     ranked = sorted(incidents, key=lambda i: (-len(i["item_ids"]), -severity_of(i["categories"]),
                                               i.get("date") or "", i["incident_id"]))
     return [{**incident, "category_names": [category_name(lang, c) for c in incident["categories"]],
+             "victims_line": as_sentence(incident["victims"]),
+             # the confirmed outlets, state bodies, amounts and legal articles, each kind named
+             "extracted_lines": [(report_i18n.text(lang, "extracted_" + kind), as_sentence(incident[kind]))
+                                 for kind in INCIDENT_KINDS if incident.get(kind)],
              "articles": [{**a, "link": safe_link(a["url"])} for a in incident_articles(store, incident["incident_id"])]}
             for incident in ranked[:limit]]
 
@@ -232,6 +246,8 @@ def build_report(store: Store, month: str | None = None, year: int | None = None
                  lang: str = report_i18n.DEFAULT_LANG) -> dict:
     if bool(month) == bool(year):
         raise ReportError("give either a month (2024-09) or a year (2024)")
+    if year and not YEARS[0] <= year <= YEARS[1]:
+        raise ReportError(f"year must be {YEARS[0]}-{YEARS[1]}, got {year}")
     return monthly_report(store, month, lang) if month else annual_report(store, year, lang)
 
 
@@ -249,13 +265,19 @@ def chart_svgs(report: dict) -> dict[str, str]:
     from matplotlib import pyplot as plt
     plt.rcParams["svg.hashsalt"] = "sozwatch"   # stable element ids: the same report, the same file
 
-    rows = [(c["code"], c["count"]) for g in report["groups"] for c in g["categories"]]
+    from matplotlib.ticker import MaxNLocator
+
+    # Bars named in the report's language (taxonomy names), coloured by group (the code's first letter).
+    rows = [(c["code"], c["name"], c["count"]) for g in report["groups"] for c in g["categories"]]
     colours = {"A": "#b5443b", "B": "#3b6fb5", "C": "#8a6d1f"}
     fig, ax = plt.subplots(figsize=(7, 0.32 * max(len(rows), 3) + 0.8))
-    ax.barh([code for code, _ in rows][::-1], [n for _, n in rows][::-1],
-            color=[colours.get(code[0], "#777") for code, _ in rows][::-1])
-    for y, (_, n) in enumerate(rows[::-1]):
+    ax.barh([name for _, name, _ in rows][::-1], [n for _, _, n in rows][::-1],
+            color=[colours.get(code[0], "#777") for code, _, _ in rows][::-1])
+    for y, (_, _, n) in enumerate(rows[::-1]):
         ax.text(n, y, f" {n}", va="center", fontsize=8)
+    # Counts are whole incidents, and an empty month keeps a 0…1 axis (not −0.05…0.05).
+    ax.set_xlim(0, max([n for _, _, n in rows] + [1]) * 1.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     text = report_i18n.template_helpers(report.get("lang", report_i18n.DEFAULT_LANG))["rt"]
     ax.set_xlabel(text("col_incidents"))
     ax.set_title(f"{text('chart_categories')}, {report['period']}")
@@ -266,6 +288,8 @@ def chart_svgs(report: dict) -> dict[str, str]:
     fig, ax = plt.subplots(figsize=(7, 2.6))
     months = [row["month"] for row in report["trend"]]
     ax.bar(months, [row["count"] for row in report["trend"]], color="#3b6fb5")
+    ax.set_ylim(0, max([row["count"] for row in report["trend"]] + [1]) * 1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(text("chart_trend"))
     ax.tick_params(axis="x", labelrotation=45, labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
@@ -303,12 +327,15 @@ def render_markdown(report: dict) -> str:
                       f"{pct(r['change_pct'])} |" for r in report[key]]
             lines.append("")
     lines += [f"## {text('key_incidents')}", ""]
+    # Place, victims, notes and titles come from monitors and crawled pages: escaped, links http(s) only.
     for incident in report["key_incidents"]:
-        place = f", {incident['place']}" if incident.get("place") else ""
-        victims = f" _{', '.join(incident['victims'])}._" if incident.get("victims") else ""
+        place = f", {markdown_text(incident['place'])}" if incident.get("place") else ""
+        victims = f" _{markdown_text(incident['victims_line'])}_" if incident["victims_line"] else ""
+        extracted = "".join(f" {name}: {markdown_text(line)}" for name, line in incident["extracted_lines"])
         lines.append(f"- **{date_label(incident.get('date'))}{place}** — {'; '.join(incident['category_names'])}."
-                     f"{victims} {incident.get('notes') or ''}".rstrip())
-        lines += [f"  - [{a['title'] or a['url']}]({a['url']})" for a in incident["articles"]]
+                     f"{victims}{extracted} {markdown_text(incident.get('notes'))}".rstrip())
+        lines += [f"  - {markdown_link(a['title'], a['url'])}"
+                  + (f" ({markdown_text(a['source'])})" if a.get("source") else "") for a in incident["articles"]]
     lines += ["", f"## {text('per_month')}", "", f"| {text('col_month')} | {text('col_incidents')} |", "|---|---|"]
     lines += [f"| {row['month']} | {row['count']} |" for row in report["trend"]]
     lines += ["", f"_{report['note']}_", ""]

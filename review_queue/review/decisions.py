@@ -14,6 +14,7 @@ from classifiers.taxonomy import load_taxonomy
 
 from ..storage.store import STATUSES, Store, utc_now
 from ..storage.transactions import write_transaction
+from .extracted import INCIDENT_KINDS
 from .double_review import DISAGREED, WAITING, has_decided, round_decisions, round_outcome
 from .incidents import attach_to_incident
 from .users import User
@@ -26,7 +27,12 @@ DEFAULT_CLAIM_MINUTES = 5
 
 
 class DecisionError(ValueError):
-    """The decision itself is malformed (unknown category, missing reason...)."""
+    """The decision itself is malformed (unknown category, missing reason...). `key` names the
+    interface message (i18n.py) for the mistakes a monitor can make in the form."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
 
 
 class ItemNotFound(LookupError):
@@ -94,7 +100,7 @@ def clean_decision(action: str, fields: dict) -> dict:
     if unknown:
         raise DecisionError(f"unknown category code(s): {', '.join(unknown)}")
     if action == "confirm" and not categories:
-        raise DecisionError("choose at least one category to confirm")
+        raise DecisionError("choose at least one category to confirm", key="need_category")
     attack_type, perpetrator = fields.get("attack_type") or None, fields.get("perpetrator") or None
     if attack_type and attack_type not in taxonomy.attack_types:
         raise DecisionError(f"unknown attack type {attack_type!r}")
@@ -102,15 +108,21 @@ def clean_decision(action: str, fields: dict) -> dict:
         raise DecisionError(f"unknown perpetrator {perpetrator!r}")
     reason = fields.get("reject_reason") or None
     if action == "reject" and reason not in REJECT_REASONS:
-        raise DecisionError("choose a reason to reject")
-    victims = [v.strip() for v in (fields.get("victims") or []) if v and v.strip()]
+        raise DecisionError("choose a reason to reject", key="need_reason")
     decision = {"action": action, "categories": categories, "attack_type": attack_type,
-                "perpetrator": perpetrator, "victims": victims, "notes": (fields.get("notes") or "").strip()}
+                "perpetrator": perpetrator, "victims": _values(fields.get("victims")),
+                "notes": (fields.get("notes") or "").strip()}
     if action == "reject":
         decision.update(reject_reason=reason, reject_note=(fields.get("reject_note") or "").strip())
     if action == "confirm":
-        decision.update(incident_date=fields.get("incident_date") or None, place=(fields.get("place") or "").strip())
+        decision.update(incident_date=fields.get("incident_date") or None, place=(fields.get("place") or "").strip(),
+                        **{kind: _values(fields.get(kind)) for kind in INCIDENT_KINDS})
     return decision
+
+
+def _values(lines) -> list[str]:
+    """A form's one-value-per-line list, blank lines dropped."""
+    return [v.strip() for v in (lines or []) if v and v.strip()]
 
 
 def decide(store: Store, item_id: int, user: User, seen_version: int, action: str, fields: dict,
@@ -171,7 +183,8 @@ def _double_review_outcome(store: Store, row: dict, user: User, decision: dict) 
     if decided is None:
         return None
     if has_decided(decided, user.username):
-        raise DecisionError("you have already decided this double-review item; it waits for another monitor")
+        raise DecisionError("you have already decided this double-review item; it waits for another monitor",
+                            key="blind_review_waiting")
     return round_outcome(decided, decision["action"], decision["categories"])
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 
 from ..storage.store import Store, utc_now
+from .extracted import INCIDENT_KINDS
 
 RECENT_INCIDENTS_SCANNED = 300
 
 
 def _incident(row: dict) -> dict:
-    return {**row, "victims": json.loads(row["victims"] or "[]"), "categories": json.loads(row["categories"] or "[]")}
+    return {**row, "victims": json.loads(row["victims"] or "[]"), "categories": json.loads(row["categories"] or "[]"),
+            "extracted": json.loads(row.get("extracted") or "{}")}
 
 
 def get_incident(store: Store, incident_id: int) -> dict | None:
@@ -42,19 +44,27 @@ def attach_to_incident(store: Store, incident_id: int | None, fields: dict, user
             "victims": json.dumps(fields.get("victims", []), ensure_ascii=False),
             "categories": json.dumps(fields["categories"]), "attack_type": fields.get("attack_type") or None,
             "perpetrator": fields.get("perpetrator") or None, "notes": fields.get("notes") or None,
+            "extracted": json.dumps(_extracted({}, fields), ensure_ascii=False),
             "created_by": user_id, "created_at": now, "updated_at": now}).last_pk
     incident = get_incident(store, incident_id)
     if incident is None:
         raise ValueError(f"no incident {incident_id}")
     store.db.execute(
         "UPDATE incidents SET date = ?, place = ?, victims = ?, categories = ?, attack_type = ?, perpetrator = ?, "
-        "updated_at = ? WHERE id = ?",
+        "extracted = ?, updated_at = ? WHERE id = ?",
         [incident["date"] or fields.get("incident_date") or None, incident["place"] or fields.get("place") or None,
          json.dumps(_merge(incident["victims"], fields.get("victims", [])), ensure_ascii=False),
          json.dumps(sorted(_merge(incident["categories"], fields["categories"]))),
          incident["attack_type"] or fields.get("attack_type") or None,
-         incident["perpetrator"] or fields.get("perpetrator") or None, now, incident_id])
+         incident["perpetrator"] or fields.get("perpetrator") or None,
+         json.dumps(_extracted(incident["extracted"], fields), ensure_ascii=False), now, incident_id])
     return incident_id
+
+
+def _extracted(old: dict, fields: dict) -> dict:
+    """The confirmed outlets, state bodies, amounts and legal articles, merged into what the incident had."""
+    merged = {kind: _merge(old.get(kind, []), fields.get(kind) or []) for kind in INCIDENT_KINDS}
+    return {kind: values for kind, values in merged.items() if values}
 
 
 def incident_articles(store: Store, incident_id: int) -> list[dict]:

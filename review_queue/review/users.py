@@ -31,6 +31,7 @@ class User:
     role: str
     lang: str
     disabled: bool
+    session_gen: int = 0   # a session cookie made under another generation is no longer accepted
 
     @property
     def is_admin(self) -> bool:
@@ -38,14 +39,18 @@ class User:
 
 
 def _user(row: dict) -> User:
-    return User(row["id"], row["username"], row["role"], row["lang"], bool(row["disabled"]))
+    return User(row["id"], row["username"], row["role"], row["lang"], bool(row["disabled"]), row["session_gen"])
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def add_user(store: Store, username: str, password: str, role: str = "monitor", lang: str = "ru") -> User:
     if not USERNAME_RE.match(username):
         raise UserError("username: 2-64 characters, letters, digits and _ . @ - only")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if role not in ROLES or lang not in LANGUAGES:
         raise UserError(f"role must be one of {ROLES}, language one of {LANGUAGES}")
     if store.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
@@ -67,10 +72,29 @@ def list_users(store: Store) -> list[User]:
 
 
 def set_disabled(store: Store, username: str, disabled: bool = True) -> None:
+    """Disable (or re-enable) an account; disabling also ends its open sessions."""
     with store.db.atomic():
-        cursor = store.db.execute("UPDATE users SET disabled = ? WHERE username = ?", [int(disabled), username])
+        cursor = store.db.execute("UPDATE users SET disabled = ?, session_gen = session_gen + ? WHERE username = ?",
+                                  [int(disabled), int(disabled), username])
     if cursor.rowcount == 0:
         raise UserError(f"no user {username!r}")
+
+
+def set_password(store: Store, username: str, password: str) -> None:
+    """A new password; every session signed in with the old one ends."""
+    _check_password(password)
+    with store.db.atomic():
+        cursor = store.db.execute(
+            "UPDATE users SET password_hash = ?, session_gen = session_gen + 1 WHERE username = ?",
+            [_hasher.hash(password), username])
+    if cursor.rowcount == 0:
+        raise UserError(f"no user {username!r}")
+
+
+def end_sessions(store: Store, user_id: int) -> None:
+    """Sign the user out everywhere: logout revokes the cookie at once, not after its 12 hours."""
+    with store.db.atomic():
+        store.db.execute("UPDATE users SET session_gen = session_gen + 1 WHERE id = ?", [user_id])
 
 
 def set_language(store: Store, user_id: int, lang: str) -> None:

@@ -144,8 +144,26 @@ def m401_learning_loop(db: sqlite_utils.Database) -> None:
     m103_severity_priority(db)   # priorities now include the model's uncertainty
 
 
+def m701_login_hardening(db: sqlite_utils.Database) -> None:
+    """Sign-in hardening (review_queue/review/auth_guard.py): a per-user session generation that logout,
+    a password change and disabling raise (every older cookie stops working at once), failed-login
+    counters per account and per client address, and an append-only trail of sign-in events.
+    Incidents also keep the confirmed extracted values (outlets, state bodies, amounts, legal articles)."""
+    db.execute("ALTER TABLE users ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0")
+    db.execute("""CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, last_at TEXT NOT NULL, blocked_until TEXT)""")
+    db.execute("""CREATE TABLE auth_events (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT, client TEXT, event TEXT NOT NULL, detail TEXT)""")
+    db.execute("CREATE INDEX idx_auth_events_at ON auth_events(at)")
+    db.execute("""CREATE TRIGGER auth_events_no_update BEFORE UPDATE ON auth_events
+        BEGIN SELECT RAISE(ABORT, 'auth events are append-only'); END""")
+    db.execute("""CREATE TRIGGER auth_events_no_delete BEFORE DELETE ON auth_events
+        BEGIN SELECT RAISE(ABORT, 'auth events are append-only'); END""")
+    db.execute("ALTER TABLE incidents ADD COLUMN extracted TEXT NOT NULL DEFAULT '{}'")
+
+
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
-              m201_crawl_state, m401_learning_loop]
+              m201_crawl_state, m401_learning_loop, m701_login_hardening]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

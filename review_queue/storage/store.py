@@ -31,6 +31,22 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = storage_errors()
 STATUSES = ("pending", "second_opinion", "confirmed", "rejected")  # a review item's life
 
 
+def is_damaged(exc: BaseException) -> bool:
+    """Whether SQLite's error means the file itself is damaged (not locked, not full)."""
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) \
+        and any(sign in str(exc) for sign in ("malformed", "not a database", "corrupt"))
+
+
+def integrity_check(path: Path | str) -> str:
+    """`PRAGMA integrity_check`'s answer for a SQLite file (its first lines), read-only."""
+    try:
+        with sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True) as conn:
+            lines = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "; ".join(lines)
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

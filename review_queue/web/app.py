@@ -16,7 +16,7 @@ from ..storage.store import Store
 from .routes.auth import routes as auth_routes
 from .routes.learn import routes as learn_routes
 from .routes.review import routes as review_routes
-from .security import LoginGate, SecurityHeaders, session_secret
+from .security import CleanInput, LoginGate, SecurityHeaders, session_secret
 from .templating import templates
 
 HERE = Path(__file__).parent
@@ -57,6 +57,7 @@ def create_app(settings: AppSettings) -> Starlette:
             Middleware(SessionMiddleware, secret_key=secret, session_cookie="sozwatch_session",
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.https_only),
             Middleware(LoginGate, store_getter=stores),
+            Middleware(CleanInput),
         ])
     app.state.stores = stores
     app.state.settings = settings

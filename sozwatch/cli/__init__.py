@@ -13,10 +13,11 @@ import click
 from classifiers.dataset import DataError
 from classifiers.registry import ModelError
 from crawler.sources import SourcesError
-from review_queue.storage.store import STORAGE_ERRORS
+from review_queue.storage.store import STORAGE_ERRORS, integrity_check, is_damaged
 
 from ..config import Config
 from . import crawl, db, learn, models, queue, review, sources
+from .common import OPENED
 
 USER_ERRORS = (SourcesError, DataError, ModelError, FileNotFoundError)
 
@@ -39,13 +40,14 @@ def cli(ctx, db, models_dir, log_level, debug):
 
 for command in (crawl.crawl, crawl.demo, queue.queue, sources.sources_group, sources.schedule,
                 review.serve, review.users, review.export_cmd, learn.report, learn.reclassify, learn.stats,
-                learn.alerts, db.db_group, models.eval_, models.train, models.models):
+                learn.alerts, db.db_group, db.init, models.eval_, models.train, models.models):
     cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors become one line on stderr and an exit code (contracts.md)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    OPENED.clear()
     try:
         rc = cli.main(args=argv, prog_name="sozwatch", standalone_mode=False)
     except click.exceptions.Abort:
@@ -73,6 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         if debug:
             raise
+        if is_damaged(exc):
+            path = OPENED[-1] if OPENED else Config.from_env().db
+            click.echo(f"sozwatch: database {path} is damaged ({exc}); PRAGMA integrity_check: {integrity_check(path)}",
+                       err=True)
+            sys.exit(2)
         click.echo(f"sozwatch: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
         sys.exit(1)
     sys.exit(rc if isinstance(rc, int) else 0)

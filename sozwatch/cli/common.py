@@ -31,15 +31,23 @@ def db_exists(path: Path) -> bool:
 
 def require_db(path: Path) -> None:
     if not db_exists(path):
-        raise SozwatchError(f"database not found: {path} (run `sozwatch crawl` or `sozwatch demo` first)")
+        raise SozwatchError(f"database not found: {path} (check the path; `sozwatch init`, `sozwatch crawl` "
+                            "or `sozwatch demo` creates one)")
 
 
-def open_store(ctx, db_flag):
-    """The queue database named by --db (or the configuration); it must exist."""
+def open_store(ctx, db_flag, create: bool = False):
+    """The queue database named by --db (or the configuration); it must exist unless `create`
+    (a mistyped path must not silently become a new, empty queue)."""
     from review_queue.storage.store import Store
     config = config_for(ctx, db=db_flag)
-    require_db(config.db)
+    if not create:
+        require_db(config.db)
+    OPENED.append(config.db)
     return Store(config.db)
+
+
+# The databases this command opened, so that `main` can name the file when SQLite finds it damaged.
+OPENED: list[Path] = []
 
 
 def decisions_store(ctx, db_flag):

@@ -1,10 +1,10 @@
-"""The command line: `sozwatch db copy SRC DST`, moving the queue to another database (SQLite → PostgreSQL);
-a thin shell over review_queue.storage.copy_db.copy_database."""
+"""The command line: `sozwatch init` (a new, empty queue database) and `sozwatch db copy SRC DST`, moving the
+queue to another database (SQLite → PostgreSQL); thin shells over review_queue.storage."""
 from __future__ import annotations
 
 import click
 
-from .common import require_db
+from .common import config_for, db_exists, db_option, open_store, require_db
 
 
 class TargetRefused(click.ClickException):
@@ -35,3 +35,14 @@ def db_copy(src, dst):
         source.close()
         target.close()
     click.echo(f"copied {sum(copied.values())} rows in {len(copied)} tables")   # no URL: it may hold a password
+
+
+@click.command()
+@db_option
+@click.pass_context
+def init(ctx, db_flag):
+    """Create the queue database (the other commands refuse a missing one, so a typo is not a new queue)."""
+    path = config_for(ctx, db=db_flag).db
+    existed = db_exists(path)
+    open_store(ctx, db_flag, create=True).close()
+    click.echo(f"{'up to date' if existed else 'created'}: {path}")

@@ -16,18 +16,20 @@ from .common import SozwatchError, config_for, db_option, open_store
 @click.option("--claim-minutes", type=click.FloatRange(0.5, 240), default=5, show_default=True,
               help="How long opening an item reserves it for one monitor.")
 @click.option("--https-only", is_flag=True, help="Send the session cookie only over HTTPS (behind a TLS proxy).")
+@click.option("--create", is_flag=True,
+              help="Create the database if it does not exist (else a missing one is an error).")
 @db_option
 @click.pass_context
-def serve(ctx, host, port, claim_minutes, https_only, db_flag):
+def serve(ctx, host, port, claim_minutes, https_only, create, db_flag):
     """Serve the monitors' review web app."""
     import uvicorn
 
     from review_queue.review.users import list_users
     from review_queue.web.app import AppSettings, create_app
     config = config_for(ctx, db=db_flag)
+    store = open_store(ctx, db_flag, create=create)
     app = create_app(AppSettings(db=Path(config.db), claim_minutes=claim_minutes, https_only=https_only))
-    from review_queue.storage.store import Store
-    if not list_users(Store(config.db)):
+    if not list_users(store):
         click.echo("no accounts yet: add one with `sozwatch users add NAME --role admin`", err=True)
     click.echo(f"serving {config.db} on http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level=config.log_level.lower())
@@ -49,17 +51,37 @@ def users():
 @click.pass_context
 def users_add(ctx, username, role, lang, password_stdin, db_flag):
     """Add an account (the password is prompted for, or read with --password-stdin)."""
-    from review_queue.storage.store import Store
     from review_queue.review.users import UserError, add_user
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = open_store(ctx, db_flag)
     try:
-        user = add_user(Store(config_for(ctx, db=db_flag).db), username, password, role=role, lang=lang)
+        user = add_user(store, username, _read_password(password_stdin), role=role, lang=lang)
     except UserError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"added {user.role} {user.username}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+@db_option
+@click.pass_context
+def users_reset_password(ctx, username, password_stdin, db_flag):
+    """Set a new password (prompted for, or read with --password-stdin); the account's open sessions end."""
+    from review_queue.review.auth_guard import log_event
+    from review_queue.review.users import UserError, set_password
+    store = open_store(ctx, db_flag)
+    try:
+        set_password(store, username, _read_password(password_stdin))
+    except UserError as exc:
+        raise SozwatchError(str(exc)) from exc
+    log_event(store, "password_reset", username, "cli")
+    click.echo(f"new password set for {username}; its sessions are signed out")
 
 
 @users.command("list")
@@ -79,12 +101,27 @@ def users_list(ctx, db_flag):
 @click.pass_context
 def users_disable(ctx, username, enable, db_flag):
     """Disable an account: it can no longer sign in; its decisions stay attributed to it."""
+    from review_queue.review.auth_guard import log_event
     from review_queue.review.users import UserError, set_disabled
+    store = open_store(ctx, db_flag)
     try:
-        set_disabled(open_store(ctx, db_flag), username, disabled=not enable)
+        set_disabled(store, username, disabled=not enable)
     except UserError as exc:
         raise SozwatchError(str(exc)) from exc
+    log_event(store, "enabled" if enable else "disabled", username, "cli")
     click.echo(f"{username} {'enabled' if enable else 'disabled'}")
+
+
+@users.command("events")
+@click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True)
+@db_option
+@click.pass_context
+def users_events(ctx, limit, db_flag):
+    """The sign-in trail, newest first: failures, locks, refused early tries, logins, logouts, resets."""
+    from review_queue.review.auth_guard import auth_events
+    for e in auth_events(open_store(ctx, db_flag), limit=limit):
+        click.echo(f"{e['at']}  {e['event']:<14} {e['username'] or '-':<24} {e['client'] or '-':<15} {e['detail'] or ''}"
+                   .rstrip())
 
 
 # -- export ------------------------------------------------------------------
@@ -92,15 +129,21 @@ def users_disable(ctx, username, enable, db_flag):
 @click.option("--what", type=click.Choice(["incidents", "decisions"]), required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@click.option("--excel", is_flag=True,
+              help="Start the CSV with a UTF-8 byte-order mark, so Excel reads Cyrillic right.")
 @db_option
 @click.pass_context
-def export_cmd(ctx, what, fmt, out, db_flag):
+def export_cmd(ctx, what, fmt, out, excel, db_flag):
     """Confirmed incidents or the decision log as CSV or JSON Lines."""
-    from review_queue.reports.export import write_export
+    from review_queue.reports.export import BOM, write_export
     store = open_store(ctx, db_flag)
     if out:
         with open(out, "w", encoding="utf-8", newline="") as handle:
+            if excel and fmt == "csv":
+                handle.write(BOM)
             n = write_export(store, what, fmt, handle)
         click.echo(f"wrote {n} {what} to {out}", err=True)
     else:
+        if excel and fmt == "csv":
+            sys.stdout.write(BOM)
         write_export(store, what, fmt, sys.stdout)

@@ -1,4 +1,5 @@
-"""Write docs/screenshots/queue.png and item.png with the browser tests' machinery.
+"""Write docs/screenshots/queue.png and item.png with the browser tests' machinery, on a 1366×768 screen
+(the item page as it first appears: the decision buttons must be in view without scrolling).
 
     .venv/bin/python -m tests.browser.screenshots
 """
@@ -22,11 +23,11 @@ def main() -> None:
         item_id = item_id_by_url(store, "https://kz.example/detained")
         with live_server(db) as base, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1360, "height": 860})
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
             sign_in(page, base)
             page.screenshot(path=str(OUT / "queue.png"), full_page=True)
             page.goto(f"{base}/items/{item_id}")
-            page.screenshot(path=str(OUT / "item.png"), full_page=True)
+            page.screenshot(path=str(OUT / "item.png"))
             browser.close()
     print(f"wrote {OUT / 'queue.png'} and {OUT / 'item.png'}")
 

@@ -142,3 +142,66 @@ def test_interface_language_is_a_saved_user_preference(app, page):
     page.click('form[action="/settings/language"] button')
     sync_api.expect(page.locator("#apply-filters")).to_have_text("Сүзгі")
     sync_api.expect(page.locator("#filter-category")).to_contain_text("Журналисті ұстау немесе қамауға алу")
+
+
+def status_of(store, item_id):
+    return store.db.execute("SELECT status, decision, claimed_by FROM review_items WHERE id = ?", [item_id]).fetchone()
+
+
+def test_a_whole_shift_by_keyboard_alone_on_a_1366x768_screen(app, browser):
+    """Next, toggle categories (after a mouse click too), confirm, reject with a reason and a comment,
+    ask for a second opinion: keys only, with the decision buttons in view without scrolling."""
+    base, store = app
+    expect = sync_api.expect
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, base)
+
+    page.keyboard.press("n")                                                  # next free item
+    page.wait_for_url("**/items/*")
+    first = int(page.url.split("/items/")[1].split("?")[0])
+    assert first == item_id_by_url(store, DETAINED)
+    for control in ("#confirm-next", "#second-opinion", "#reject-reason", "#reject"):
+        box = page.locator(control).bounding_box()
+        assert box and box["y"] + box["height"] <= 768, control              # above the fold
+    # What the model extracted is shown by value and prefilled, editable.
+    expect(page.locator('#extracted dd[data-kind="victims"]')).to_have_text("Аяна Ахметова")
+    expect(page.locator('textarea[name="victims"]')).to_have_value("Аяна Ахметова")
+    expect(page.locator('textarea[name="outlets"]')).to_have_value("Уральская неделя")
+
+    # A mouse click on a checkbox must not swallow the shortcuts that follow.
+    second_box = page.locator('input[data-hotkey="2"]')
+    second_box.click()
+    was = second_box.is_checked()
+    page.keyboard.press("2")
+    assert second_box.is_checked() != was
+    page.keyboard.press("3")
+    page.keyboard.press("3")
+    page.keyboard.press("c")                                                  # confirm and next
+    page.wait_for_url(lambda url: f"/items/{first}" not in url)
+    assert status_of(store, first)[0] == "confirmed"
+
+    second = int(page.url.split("/items/")[1].split("?")[0])
+    page.keyboard.press("x")
+    expect(page.locator("#reject-reason")).to_be_focused()
+    page.keyboard.press("Enter")                                              # no reason yet: nothing happens
+    assert status_of(store, second)[0] == "pending"
+    page.keyboard.press("3")                                                  # reason 3: outside Kazakhstan
+    expect(page.locator("#reject-reason")).to_have_value("outside_kazakhstan")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Это Кыргызстан")
+    page.keyboard.press("Enter")                                              # Enter in the comment rejects
+    expect(page.locator("#item-status")).to_have_text("Отклонено")
+    status, decision, _ = status_of(store, second)
+    assert status == "rejected" and '"reject_note": "Это Кыргызстан"' in decision and "outside_kazakhstan" in decision
+
+    page.keyboard.press("j")                                                  # on to the next item
+    page.wait_for_url(lambda url: f"/items/{second}" not in url)
+    third = int(page.url.split("/items/")[1].split("?")[0])
+    page.keyboard.press("s")                                                  # needs a second opinion
+    expect(page.locator("#item-status")).to_have_text("Нужно второе мнение")
+    assert status_of(store, third)[0] == "second_opinion" and status_of(store, third)[2] is None
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts")).to_contain_text("второе мнение")
+    context.close()

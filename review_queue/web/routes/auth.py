@@ -1,13 +1,14 @@
-"""Review web app: login, logout and the language preference."""
+"""Review web app: login (throttled), logout (revoking the session) and the language preference."""
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from ...review.users import LANGUAGES, authenticate, set_language
+from ...review.auth_guard import log_event, record_failure, record_success, retry_after
+from ...review.users import LANGUAGES, authenticate, end_sessions, set_language
 from ..templating import render
-from ..security import csrf_protected, safe_next
+from ..security import client_address, csrf_protected, safe_next
 
 
 async def login_page(request: Request):
@@ -20,17 +21,30 @@ async def login_page(request: Request):
 async def login_submit(request: Request):
     form = await request.form()
     store = request.app.state.stores()
-    user = authenticate(store, str(form.get("username", "")), str(form.get("password", "")))
+    username, client = str(form.get("username", "")), client_address(request)
     target = safe_next(form.get("next"))
+    wait = retry_after(store, username, client)
+    if wait:
+        # Refused before the password is checked: a guess sent too early tells nothing.
+        log_event(store, "login_refused", username, client, f"retry after {wait} s")
+        response = render(request, "login.html", {"next": target, "wait": wait}, status_code=429)
+        response.headers["retry-after"] = str(wait)
+        return response
+    user = authenticate(store, username, str(form.get("password", "")))
     if user is None:
+        record_failure(store, username, client)
         return render(request, "login.html", {"next": target, "failed": True}, status_code=401)
+    record_success(store, username, client)
     request.session.clear()               # a fresh session and CSRF token on sign-in: no fixation
-    request.session["user_id"] = user.id
+    request.session.update(user_id=user.id, gen=user.session_gen)
     return RedirectResponse(target, status_code=303)
 
 
 @csrf_protected
 async def logout(request: Request):
+    user = request.state.user
+    end_sessions(request.app.state.stores(), user.id)   # a saved copy of this cookie stops working too
+    log_event(request.app.state.stores(), "logout", user.username, client_address(request))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

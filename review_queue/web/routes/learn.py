@@ -2,7 +2,7 @@
 the agreement page for admins, double review and the "most uncertain first" list."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -10,22 +10,28 @@ from starlette.routing import Route
 
 from ...learning.agreement import agreement_report, set_double_review
 from ...learning.sampling import most_uncertain, sample_miss_rate
-from ...reports.report import ReportError, build_report, chart_svgs, render as render_report
+from ...reports.export import BOM
+from ...reports.report import ReportError, build_report, chart_svgs, latest_month, render as render_report
 from ...reports.report_i18n import DEFAULT_LANG, LANGUAGES, template_helpers
-from ..templating import render
-from ..security import csrf_protected
+from ..templating import LOCAL_TIME, render
+from ..security import csrf_protected, ui_text
 
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
                "html": "text/html; charset=utf-8"}
 
 
 def _period(request: Request) -> dict:
-    """month=YYYY-MM or year=YYYY from the query; last month by default."""
+    """month=YYYY-MM or year=YYYY from the query (a malformed one is refused by the report); by default
+    the latest month with confirmed incidents, or last month in Almaty when there are none yet."""
     month, year = request.query_params.get("month"), request.query_params.get("year")
-    if year and year.isdigit():
+    if year:
+        if not (len(year) == 4 and year.isdigit()):
+            raise ReportError(f"year must look like 2024, got {year!r}")
         return {"year": int(year)}
     if not month:
-        today = date.today()
+        month = latest_month(request.app.state.stores())
+    if not month:
+        today = datetime.now(LOCAL_TIME).date()
         month = f"{today.year - (today.month == 1):04d}-{(today.month - 2) % 12 + 1:02d}"
     return {"month": month}
 
@@ -44,8 +50,8 @@ def _report(request: Request):
 async def report_page(request: Request):
     try:
         report = _report(request)
-    except ReportError as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+    except ReportError:
+        return PlainTextResponse(ui_text(request, "bad_period"), status_code=400)
     query = request.url.query
     charts = {name: f"/reports/chart/{name}.svg?{query}" for name in ("by_category", "trend")}
     return render(request, "report_page.html", {"report": report, "charts": charts,
@@ -55,29 +61,32 @@ async def report_page(request: Request):
 async def report_chart(request: Request):
     try:
         svg = chart_svgs(_report(request)).get(request.path_params["name"])
-    except ReportError as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+    except ReportError:
+        return PlainTextResponse(ui_text(request, "bad_period"), status_code=400)
     if svg is None:
-        return PlainTextResponse("no such chart", status_code=404)
+        return PlainTextResponse(ui_text(request, "no_such_chart"), status_code=404)
     return Response(svg, media_type="image/svg+xml")
 
 
 async def report_download(request: Request):
     fmt = request.query_params.get("format", "md")
     if fmt not in MEDIA_TYPES:
-        return PlainTextResponse("format must be md, csv or html", status_code=400)
+        return PlainTextResponse(ui_text(request, "report_format"), status_code=400)
     try:
         report = _report(request)
-    except ReportError as exc:
-        return PlainTextResponse(str(exc), status_code=400)
+    except ReportError:
+        return PlainTextResponse(ui_text(request, "bad_period"), status_code=400)
     suffix = "" if report["lang"] == DEFAULT_LANG else f"-{report['lang']}"   # English keeps its old name
     filename = f"sozwatch-report-{report['period']}{suffix}.{fmt}"
-    return Response(render_report(report, fmt), media_type=MEDIA_TYPES[fmt],
+    body = render_report(report, fmt)
+    if fmt == "csv":
+        body = BOM + body   # for Excel, as the exports
+    return Response(body, media_type=MEDIA_TYPES[fmt],
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 def _admin_only(request: Request):
-    return None if request.state.user.is_admin else PlainTextResponse("Admins only.", status_code=403)
+    return None if request.state.user.is_admin else PlainTextResponse(ui_text(request, "admins_only"), status_code=403)
 
 
 async def agreement_page(request: Request):
@@ -93,7 +102,7 @@ async def double_review(request: Request):
     form = await request.form()
     item_id = request.path_params["item_id"]
     if not set_double_review(request.app.state.stores(), item_id, on=form.get("on", "1") == "1"):
-        return PlainTextResponse("no such item", status_code=404)
+        return PlainTextResponse(ui_text(request, "not_found"), status_code=404)
     return RedirectResponse(f"/items/{item_id}", status_code=303)
 
 

@@ -10,8 +10,9 @@ from starlette.routing import Route
 
 from classifiers.taxonomy import load_taxonomy
 
-from ...reports.export import FORMATS, WHATS, export_text
+from ...reports.export import BOM, FORMATS, WHATS, export_text
 from ...review.double_review import BLIND, DECIDED, OPEN_STATUSES
+from ...review.extracted import INCIDENT_KINDS, extracted_values, form_values
 from ...review.incidents import recent_incidents
 from ...review.queue_view import QueueFilter, first_free, item_detail, list_queue, neighbour, sources
 from ...review.decisions import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflict, DecisionError, ItemNotFound,
@@ -19,7 +20,7 @@ from ...review.decisions import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflic
 from ... import i18n
 from ...rendering import highlight, safe_link
 from ..templating import render
-from ..security import csrf_protected
+from ..security import csrf_protected, ui_text
 
 HOTKEY_CATEGORIES = 9   # keys 1-9
 
@@ -34,7 +35,14 @@ async def queue_page(request: Request):
     page = list_queue(store, f, after=request.query_params.get("after"))
     return render(request, "queue.html", {
         "f": f, "page": page, "statuses": (*REVIEW_STATUSES, "all"), "sources": sources(store),
-        "taxonomy": load_taxonomy(), "notice": request.query_params.get("notice")})
+        "taxonomy": load_taxonomy(), "notice": _notice(request)})
+
+
+def _notice(request: Request) -> str | None:
+    """The notice named in the link (queue_empty, decided), if it is one of ours: a link cannot make
+    the page print text of its choosing."""
+    key = request.query_params.get("notice")
+    return key if key in i18n.MESSAGES else None
 
 
 async def next_free(request: Request):
@@ -60,6 +68,8 @@ def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | N
     decision = form or item["decision"] or {}
     chosen = decision.get("categories") or item["categories"]
     details = item["details"]
+    extracted = extracted_values(details)
+    extracted["state_bodies"] = [i18n.state_body_name(lang, name) for name in extracted["state_bodies"]]
     return {
         "item": item, "f": f, "claim": claim,
         "link": safe_link(item["article"]["url"]),
@@ -68,6 +78,7 @@ def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | N
         "evidence_codes": sorted((details.get("evidence") or {}).keys()) if isinstance(details.get("evidence"), dict) else [],
         "choices": _category_choices(item, chosen),
         "decision": decision,
+        "extracted": extracted, "form_values": form_values(decision, extracted),
         "default_attack_type": decision.get("attack_type") or details.get("attack_type") or "",
         "default_perpetrator": decision.get("perpetrator") or details.get("perpetrator") or "",
         "taxonomy": load_taxonomy(), "reject_reasons": REJECT_REASONS,
@@ -86,20 +97,27 @@ async def item_page(request: Request):
         return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
     claim = None
     # Opening an undecided item reserves it, unless this monitor has decided it already and it
-    # waits for another monitor's blind decision (holding it would keep that monitor out).
-    if item["status"] in OPEN_STATUSES and item["review_round"] != DECIDED:
+    # waits for another monitor's blind decision (holding it would keep that monitor out), or this
+    # monitor asked for a second opinion on it: that is a colleague's to take.
+    if item["status"] in OPEN_STATUSES and item["review_round"] != DECIDED \
+            and not _asked_second_opinion(store, item_id, request.state.user.id):
         claim = claim_item(store, item_id, request.state.user, request.app.state.settings.claim_minutes)
     context = _item_context(request, item, f, claim)
-    context["notice"] = request.query_params.get("notice")
+    context["notice"] = _notice(request)
     return render(request, "item.html", context)
+
+
+def _asked_second_opinion(store, item_id: int, user_id: int) -> bool:
+    return bool(store.db.execute("SELECT 1 FROM review_items WHERE id = ? AND status = 'second_opinion' "
+                                 "AND decided_by = ?", [item_id, user_id]).fetchone())
 
 
 def _form_fields(form) -> dict:
     return {"categories": form.getlist("categories"), "attack_type": form.get("attack_type"),
-            "perpetrator": form.get("perpetrator"), "victims": (form.get("victims") or "").splitlines(),
-            "notes": form.get("notes"), "reject_reason": form.get("reject_reason"),
-            "reject_note": form.get("reject_note"), "incident_date": form.get("incident_date"),
-            "place": form.get("place")}
+            "perpetrator": form.get("perpetrator"), "notes": form.get("notes"),
+            "reject_reason": form.get("reject_reason"), "reject_note": form.get("reject_note"),
+            "incident_date": form.get("incident_date"), "place": form.get("place"),
+            **{kind: (form.get(kind) or "").splitlines() for kind in ("victims", *INCIDENT_KINDS)}}
 
 
 @csrf_protected
@@ -116,7 +134,10 @@ async def decide_item(request: Request):
     try:
         version = int(form.get("version", ""))
         decide(store, item_id, request.state.user, version, action, fields, join_incident=join)
-    except (ValueError, DecisionError) as exc:
+    except DecisionError as exc:
+        error = ui_text(request, exc.key) if exc.key else str(exc)
+        return _rerender(request, item_id, f, fields, status_code=400, error=error)
+    except ValueError as exc:
         return _rerender(request, item_id, f, fields, status_code=400, error=str(exc))
     except ItemNotFound:
         return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
@@ -135,7 +156,7 @@ def _rerender(request, item_id, f, fields, status_code, error=None, conflict: Co
         # A monitor deciding blind is not told who decided before them.
         name = "?" if item["review_round"] == BLIND else conflict.last_by or "?"
         error = i18n.translate(request.state.user.lang, "conflict", name=name, at=conflict.last_at or "?")
-    context = _item_context(request, item, f, None, form={**fields, "victims": fields["victims"]})
+    context = _item_context(request, item, f, None, form=fields)
     context.update(error=error, conflict=bool(conflict))
     return render(request, "item.html", context, status_code=status_code)
 
@@ -152,8 +173,10 @@ async def renew_claim(request: Request):
 async def export_download(request: Request):
     what, fmt = request.query_params.get("what"), request.query_params.get("format")
     if what not in WHATS or fmt not in FORMATS:
-        return PlainTextResponse("what: incidents|decisions, format: csv|jsonl", status_code=400)
+        return PlainTextResponse(ui_text(request, "export_params"), status_code=400)
     body = export_text(request.app.state.stores(), what, fmt)
+    if fmt == "csv":
+        body = BOM + body   # downloaded CSVs are opened in Excel, which needs the mark to read UTF-8
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
     return Response(body, media_type=media,
