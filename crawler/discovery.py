@@ -3,6 +3,7 @@ sitemaps) and listing pages, with the dates they carry. Plain functions over byt
 from __future__ import annotations
 
 import re
+import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -18,11 +19,36 @@ _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
 NOT_ARTICLE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|rar|mp[34]|avi|css|js|xml|rss)$", re.I)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+# `&` that starts no entity or character reference: feeds print query strings raw
+# (`?utm_source=rss&utm_medium=rss`), which XML forbids and a recovering parser mangles
+BARE_AMPERSAND = re.compile(rb"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][A-Za-z0-9._-]*;)")
+CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.S)
+
+
 def _root(body: bytes):
+    # CDATA sections keep their `&` as written; only the text around them is escaped
+    body = b"".join(part if part.startswith(b"<![CDATA[") else BARE_AMPERSAND.sub(b"&amp;", part)
+                    for part in CDATA.split(body.lstrip()))
     try:
-        return etree.fromstring(body.lstrip(), parser=_PARSER)
+        return etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError:
         return None
+
+
+def gunzipped(body: bytes, max_size: int) -> bytes:
+    """A gzip file's contents (sitemap.xml.gz served as application/x-gzip or
+    application/octet-stream, which Scrapy leaves compressed); other bodies as they are.
+    Known by its magic bytes, not by name or type, which servers get wrong both ways.
+    b"" when it is corrupt or unpacks to more than max_size (a decompression bomb)."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = unpacker.decompress(body, max_size + 1)
+    except zlib.error:
+        return b""
+    return b"" if len(data) > max_size else data
 
 
 def parse_date(value: str | None) -> datetime | None:

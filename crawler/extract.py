@@ -4,6 +4,7 @@ Plain functions: bytes in, `Article` out. Used by the item pipeline and by tests
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,7 +42,7 @@ class Article:
     title: str
     text: str
     author: str | None
-    published: str | None     # ISO date, never in the future
+    published: str | None     # ISO date, or datetime with zone when the page gives one; never in the future
     encoding: str
     encoding_guessed: bool    # no charset in the header or the page: we detected it
 
@@ -93,6 +94,45 @@ def _listing_signals(tree, text: str) -> tuple[int, float]:
     return quoted, teasers / max(len(lines), 1)
 
 
+def _json_ld_objects(tree):
+    """Every JSON-LD object on the page (@graph lists and arrays unrolled); broken blocks skipped."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text_content(), strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(reversed(node))
+            elif isinstance(node, dict):
+                yield node
+                if isinstance(node.get("@graph"), list):
+                    stack.extend(reversed(node["@graph"]))
+
+
+def _timed(value) -> str | None:
+    """An ISO datetime with its time of day (and zone, when given); None for a bare date or junk."""
+    if not isinstance(value, str) or "T" not in value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
+
+
+def _page_published(tree) -> str | None:
+    """The publication time the page states in full: JSON-LD `datePublished`, else the
+    `article:published_time` meta. trafilatura keeps the date only, and a day is too coarse
+    for "when was it known" (a Kazakhstan day starts at 19:00 UTC the evening before)."""
+    for node in _json_ld_objects(tree):
+        when = _timed(node.get("datePublished"))
+        if when:
+            return when
+    return next(filter(None, map(_timed, tree.xpath("//meta[@property='article:published_time']/@content"))), None)
+
+
 def _clean_date(value: str | None) -> str | None:
     """A publication date in the future is an extraction error: drop it."""
     if not value:
@@ -130,5 +170,6 @@ def extract_article(body: bytes, url: str, header_encoding: str | None = None) -
         if quoted >= MIN_HEADLINE_LINKS or teaser_share >= MIN_TEASER_SHARE:
             raise NotAnArticle(f"listing page ({quoted} headlines in the text, {teaser_share:.0%} of lines are teasers)")
     title = (doc.get("title") or "").strip() or text.split("\n", 1)[0][:200]
+    published = (_page_published(tree) if tree is not None else None) or doc.get("date")
     return Article(title=title, text=text, author=doc.get("author") or None,
-                   published=_clean_date(doc.get("date")), encoding=encoding, encoding_guessed=guessed)
+                   published=_clean_date(published), encoding=encoding, encoding_guessed=guessed)

@@ -17,6 +17,7 @@ class ArticleItem(scrapy.Item):
     author = scrapy.Field()
     published = scrapy.Field()
     encoding = scrapy.Field()
+    reply_to = scrapy.Field()           # a Telegram reply: the address of the post it quotes
     # set by ClassifyPipeline / StorePipeline
     lang = scrapy.Field()
     prediction = scrapy.Field()

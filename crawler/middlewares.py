@@ -1,4 +1,5 @@
-"""Crawl: downloader middlewares: polite retries, conditional GET, truncated-body detection."""
+"""Crawl: downloader middlewares: polite retries, hosts that do not resolve, conditional GET,
+truncated-body detection."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,8 @@ from email.utils import parsedate_to_datetime
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CannotResolveHostError, NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
@@ -16,7 +18,7 @@ from review_queue.storage import crawl_state
 from review_queue.storage.store import Store
 
 from . import stats as source_stats
-from .stats import TruncatedBody
+from .stats import TruncatedBody, UnresolvableHost
 
 log = logging.getLogger(__name__)
 THROTTLE_STATUSES = (429, 503)
@@ -78,6 +80,32 @@ class PoliteRetryMiddleware(RetryMiddleware):
         if retry is not None:
             await sleep(self._backoff(request))
         return retry
+
+
+class DeadHostMiddleware:
+    """A host whose name did not resolve is not looked up again in this run: its other requests
+    (robots.txt, feeds, articles) fail at once as `dns`, and the log says so once per host."""
+
+    def __init__(self):
+        self.dead: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+    def process_request(self, request, spider=None):
+        host = urlparse_cached(request).hostname
+        if host in self.dead:
+            raise UnresolvableHost(f"{host} does not resolve")
+        return None
+
+    def process_exception(self, request, exception, spider=None):
+        host = urlparse_cached(request).hostname
+        if isinstance(exception, CannotResolveHostError) and host not in self.dead:
+            self.dead.add(host)
+            log.warning("%s: host %s does not resolve (%s); its requests are skipped for the rest of this run",
+                        request.meta.get("source", "?"), host, exception)
+        return None
 
 
 class TruncatedBodyMiddleware:

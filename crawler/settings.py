@@ -10,7 +10,8 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2     # a source's `concurrency:` overrides it for its hosts
 DOWNLOAD_DELAY = 0.25                  # a source's `delay:` overrides it for its hosts
-AUTOTHROTTLE_ENABLED = True            # slows down further when a server answers slowly
+AUTOTHROTTLE_ENABLED = True            # slows down further when a server answers slowly (never below
+                                       # a source's own delay or the site's robots.txt Crawl-delay)
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
@@ -20,13 +21,30 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's list without CannotResolveHostError: a name that does not resolve will not resolve a
+# second later either (DeadHostMiddleware then skips the host for the rest of the run)
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,   # HttpCompressionMiddleware on an empty compressed body
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+# No listening sockets: the telnet console and Scrapy 2.19's "remote control" HTTP server
+# (which runs code sent to it) are for debugging a crawl by hand, never for a monitoring host.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.DeadHostMiddleware": 540,
     "crawler.middlewares.PoliteRetryMiddleware": 550,
     "crawler.middlewares.ConditionalGetMiddleware": 560,
     # after HttpCompressionMiddleware (590) in request order, so it sees the compressed body first
@@ -34,6 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,     # replaced by SourceThrottle (per host)
+    "crawler.extensions.SourceThrottle": 0,
+    "crawler.extensions.CrawlDelay": 10,
     "crawler.extensions.CrawlHealth": 100,
     "crawler.extensions.CrawlProgress": 110,
     "crawler.distributed.WorkerIdle": 120,    # only with SOZWATCH_WORKERS (distributed crawl)

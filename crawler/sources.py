@@ -1,8 +1,9 @@
 """Crawl: the sources file: which sites, channels and court portals to crawl, and how.
 
-Read in one place (`load_sources`); `validate_sources` reports every mistake with its
-line number, for `sozwatch sources validate`; `addresses` lists every URL and channel with
-the evidence recorded for it (`validate --evidence`). The format is documented in README.md
+Read in one place: `load_sources` (strict: any mistake is an error), `usable_sources` (what a
+crawl runs: bad entries reported as FILE:LINE and skipped); `validate_sources` reports every
+mistake with its line number, for `sozwatch sources validate`; `addresses` lists every URL and
+channel with the evidence recorded for it (`validate --evidence`). The format is documented in README.md
 ("Crawling"); the shipped registry is crawler/sources.yaml.
 """
 from __future__ import annotations
@@ -223,18 +224,24 @@ def _entry_problems(node, seen_names: dict[str, int]) -> list[Problem]:
     return problems
 
 
-def validate_sources(path: Path | str) -> list[Problem]:
-    """Every mistake in the file, in line order; [] when it is fine. Unreadable file: SourcesError."""
-    root = _compose(Path(path))
+def _entries(path: Path) -> tuple[list, list[Problem]]:
+    """([(entry node, its problems)], problems of the file as a whole)."""
+    root = _compose(path)
     if isinstance(root, Problem):
-        return [root]
+        return [], [root]
     if not isinstance(root, yaml.MappingNode) or "sources" not in {k.value for k, _ in root.value}:
-        return [Problem(_line(root) if root else 1, "expected a top-level 'sources:' list")]
+        return [], [Problem(_line(root) if root else 1, "expected a top-level 'sources:' list")]
     node = dict((k.value, v) for k, v in root.value)["sources"]
     if not isinstance(node, yaml.SequenceNode):
-        return [Problem(_line(node), "'sources' must be a list")]
+        return [], [Problem(_line(node), "'sources' must be a list")]
     seen: dict[str, int] = {}
-    problems = [p for entry in node.value for p in _entry_problems(entry, seen)]
+    return [(entry, _entry_problems(entry, seen)) for entry in node.value], []
+
+
+def validate_sources(path: Path | str) -> list[Problem]:
+    """Every mistake in the file, in line order; [] when it is fine. Unreadable file: SourcesError."""
+    entries, problems = _entries(Path(path))
+    problems += [p for _, entry_problems in entries for p in entry_problems]
     return sorted(problems, key=lambda p: p.line)
 
 
@@ -246,6 +253,34 @@ def _name(channel) -> str:
     return channel.get("name", "") if isinstance(channel, dict) else channel
 
 
+def _source(node) -> Source:
+    entry = yaml.safe_load(yaml.serialize(node))
+    entry = {**entry, **{key: _urls(entry.get(key)) for key in URL_LISTS},
+             "channel": _name(entry.get("channel", ""))}
+    return Source(**{k: v for k, v in entry.items() if k in Source.__dataclass_fields__})
+
+
+def read_sources(path: Path | str = DEFAULT_SOURCES) -> tuple[list[Source], list[Problem]]:
+    """The good entries of the file, and the problems of the bad ones, which are left out: one
+    typo must not stop every other source. SourcesError when the file as a whole is unusable
+    (missing, not YAML, no `sources:` list)."""
+    path = Path(path)
+    entries, problems = _entries(path)
+    if problems:
+        raise SourcesError(f"{path}:{problems[0].line}: {problems[0].message}")
+    sources = [_source(node) for node, entry_problems in entries if not entry_problems]
+    return sources, sorted((p for _, entry_problems in entries for p in entry_problems), key=lambda p: p.line)
+
+
+def _named(path: Path, sources: list[Source], names: list[str] | None, left_out: str = "") -> list[Source]:
+    if not names:
+        return sources
+    unknown = set(names) - {s.name for s in sources}
+    if unknown:
+        raise SourcesError(f"{path}: no source named {', '.join(sorted(unknown))}{left_out}")
+    return [s for s in sources if s.name in names]
+
+
 def load_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = None) -> list[Source]:
     """The sources in the file (only `names`, when given); SourcesError naming the first mistakes."""
     path = Path(path)
@@ -254,18 +289,20 @@ def load_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = N
         shown = "; ".join(str(p) for p in problems[:3])
         more = f" (and {len(problems) - 3} more; run `sozwatch sources validate`)" if len(problems) > 3 else ""
         raise SourcesError(f"{path}: {shown}{more}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    sources = []
-    for entry in raw["sources"]:
-        entry = {**entry, **{key: _urls(entry.get(key)) for key in URL_LISTS},
-                 "channel": _name(entry.get("channel", ""))}
-        sources.append(Source(**{k: v for k, v in entry.items() if k in Source.__dataclass_fields__}))
-    if names:
-        unknown = set(names) - {s.name for s in sources}
-        if unknown:
-            raise SourcesError(f"{path}: no source named {', '.join(sorted(unknown))}")
-        sources = [s for s in sources if s.name in names]
-    return sources
+    return _named(path, read_sources(path)[0], names)
+
+
+def usable_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = None,
+                   report=None) -> list[Source]:
+    """What a crawl runs: the good entries (only `names`, when given); each bad entry is passed to
+    `report` as "FILE:LINE: message" and skipped. SourcesError when the file as a whole is unusable
+    or a named source is missing or bad."""
+    path = Path(path)
+    sources, problems = read_sources(path)
+    for problem in problems if report else ():
+        report(f"{path}:{problem.line}: {problem.message}")
+    left_out = " among the good entries (see the problems above)" if problems else ""
+    return _named(path, sources, names, left_out)
 
 
 # -- evidence ---------------------------------------------------------------------------

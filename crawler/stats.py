@@ -15,6 +15,10 @@ class TruncatedBody(IgnoreRequest):
     """The compressed body ended early: the page we would extract is cut off."""
 
 
+class UnresolvableHost(IgnoreRequest):
+    """The host did not resolve earlier in this run (DeadHostMiddleware); not looked up again."""
+
+
 def inc(stats, source: str, key: str, count: int = 1) -> None:
     stats.inc_value(f"{PREFIX}{source}/{key}", count)
 
@@ -33,6 +37,8 @@ def failure_kind(failure) -> str:
         return f"http_{exc.response.status}"
     if isinstance(exc, TruncatedBody):
         return "truncated_body"
+    if isinstance(exc, (CannotResolveHostError, UnresolvableHost)):
+        return "dns"
     if isinstance(exc, IgnoreRequest):
         if "redirection" in message:
             return "redirect_loop"
@@ -41,12 +47,13 @@ def failure_kind(failure) -> str:
         return "ignored"
     if isinstance(exc, DownloadTimeoutError) or "timeout" in type(exc).__name__.lower() or "timed out" in message:
         return "timeout"
-    if isinstance(exc, DownloadCancelledError) and "max size" in message:
+    # Content-Length over the limit: cancelled up front, "max size" in the message; a body without
+    # one (chunked, endless) is cut when it passes the limit, with no message: CrawlHealth marks it
+    if isinstance(exc, DownloadCancelledError) and (
+            "max size" in message or getattr(failure, "request", None) and failure.request.meta.get("too_large")):
         return "too_large"
     if isinstance(exc, ResponseDataLossError) or "dataloss" in repr(exc).lower():
         return "data_loss"
-    if isinstance(exc, CannotResolveHostError):
-        return "dns"
     if isinstance(exc, DownloadConnectionRefusedError):
         return "connection_refused"
     if isinstance(exc, DownloadFailedError):

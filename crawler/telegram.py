@@ -3,12 +3,15 @@
 The preview shows the newest ~20 posts; `?before=<id>` pages back. Each post is a
 `div.tgme_widget_message` with `data-post="<channel>/<id>"`, its text in
 `.tgme_widget_message_text`, views in `.tgme_widget_message_views` ("1.2K") and the
-time in `a.tgme_widget_message_date time[datetime]`.
+time in `a.tgme_widget_message_date time[datetime]`. A reply first quotes the post it
+answers, in `a.tgme_widget_message_reply` (whose excerpt has the same text class), then
+its own text.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urljoin
 
 from parsel import Selector
 
@@ -26,6 +29,7 @@ class Post:
     text: str
     links: list[str] = field(default_factory=list)
     views: int | None = None
+    reply_to: str | None = None   # the address of the post this one replies to
 
     @property
     def title(self) -> str:
@@ -62,16 +66,20 @@ def parse_channel_page(html: str | bytes, base_url: str = "https://t.me") -> lis
         channel, _, post_id = msg.attrib["data-post"].partition("/")
         if not post_id.isdigit():
             continue
-        body = msg.css(".tgme_widget_message_text")
+        # the post's own text, not the excerpt of the post it replies to
+        body = msg.xpath(".//*[contains(concat(' ', @class, ' '), ' tgme_widget_message_text ')]"
+                         "[not(ancestor::*[contains(concat(' ', @class, ' '), ' tgme_widget_message_reply ')])]")
         text = _text(body[0]) if body else ""
         if not text:
             continue
         links = [href for href in body[0].css("a::attr(href)").getall() if href.startswith("http")]
+        quoted = msg.css("a.tgme_widget_message_reply::attr(href)").get()
         posts.append(Post(
             channel=channel, id=int(post_id), url=f"{base_url.rstrip('/')}/{channel}/{post_id}",
             date=parse_date(msg.css("a.tgme_widget_message_date time::attr(datetime)").get()
                             or msg.css("time::attr(datetime)").get()),
-            text=text, links=links, views=parse_views(msg.css(".tgme_widget_message_views::text").get())))
+            text=text, links=links, views=parse_views(msg.css(".tgme_widget_message_views::text").get()),
+            reply_to=urljoin(f"{base_url.rstrip('/')}/", quoted) if quoted else None))
     return sorted(posts, key=lambda p: p.id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from scrapy.crawler import CrawlerProcess
+from scrapy.exceptions import CannotResolveHostError
 from scrapy.settings import Settings
 
-from crawler.sources import Source, load_sources
+from crawler.sources import Source, SourcesError, read_sources, usable_sources
 from review_queue.storage import crawl_state
 from review_queue.storage.store import Store
 
@@ -29,11 +31,13 @@ SPIDER_FOR_KIND = {"news": "news", "telegram": "telegram", "court": "court"}
 
 class _WithoutTraceback(logging.Filter):
     """Scrapy's robots.txt middleware logs a dead host's whole traceback; its message
-    already names the request and the error, which is all an operator needs."""
+    already names the request and the error, which is all an operator needs. A host that
+    does not resolve is reported once by DeadHostMiddleware, so not here."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
         record.exc_info, record.exc_text = None, None
-        return True
+        return not isinstance(error, CannotResolveHostError)
 
 
 logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_WithoutTraceback())
@@ -102,7 +106,9 @@ def run_crawl(config: Config, names: list[str] | None = None, since: str | None 
     warnings only (cron); sozwatch's own messages keep the configured level.
     `workers`: a redis:// URL; this process is then one of several workers sharing one frontier
     there (crawler/distributed.py), and the per-source lock is left to Redis."""
-    sources = load_sources(config.sources, names)   # fail early on a bad sources file …
+    # a bad entry is reported (FILE:LINE) and skipped; the others crawl. A file that is unusable as
+    # a whole, or a named source that is missing or bad, fails now …
+    sources = usable_sources(config.sources, names, report=lambda line: log.error("%s (source skipped)", line))
     if classify:
         from classifiers.registry import Registry
         Registry(config.models_dir).load()          # … or a missing model
@@ -176,19 +182,64 @@ def _crawl(config: Config, sources: list[Source], since: str | None, classify: b
 
 
 # -- scheduling -------------------------------------------------------------------------------
-def due_sources(config: Config, now: datetime | None = None) -> list[Source]:
+def due_sources(config: Config, sources: list[Source], now: datetime | None = None) -> list[Source]:
     """Sources whose interval has passed since their last crawl started (or never crawled)."""
     now = now or datetime.now(timezone.utc)
     store = Store(config.db)
     try:
         due = []
-        for source in load_sources(config.sources):
+        for source in sources:
             last = crawl_state.last_started(store, source.name)
             if last is None or now - last >= source.interval_delta:
                 due.append(source)
         return due
     finally:
         store.close()
+
+
+class SourcesWatch:
+    """The scheduler's view of the sources file, read again whenever it changes. A bad entry is
+    logged (FILE:LINE) and left out while the others run; a file that becomes unusable as a whole
+    (a YAML typo, a half-saved edit) is logged and the last good configuration kept, which the
+    child crawls then read from a copy. Only a file unusable from the start is an error."""
+
+    def __init__(self, path: Path, echo):
+        self.path, self.echo = Path(path), echo
+        self.text: str | None = None
+        self.sources: list[Source] = []
+        self.for_children = self.path
+        self._copy_dir = tempfile.TemporaryDirectory(prefix="sozwatch-sources-")
+        self.copy = Path(self._copy_dir.name) / self.path.name
+
+    def current(self) -> tuple[list[Source], Path]:
+        """(the sources to run, the file the child crawls read them from)."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            text, error = None, SourcesError(f"cannot read sources file {self.path}: {exc}")
+        if text is not None and text == self.text:
+            return self.sources, self.for_children
+        try:
+            if text is None:
+                raise error
+            sources, problems = read_sources(self.path)
+        except SourcesError as exc:
+            if self.text is None:
+                raise
+            if self.for_children != self.copy:
+                self.echo(f"{_now()} sources file unusable, keeping the last good configuration "
+                          f"({len(self.sources)} sources): {exc}")
+            self.for_children = self.copy
+            return self.sources, self.for_children
+        for problem in problems:
+            self.echo(f"{_now()} {self.path}:{problem.line}: {problem.message} (source skipped)")
+        self.text, self.sources, self.for_children = text, sources, self.path
+        self.copy.write_text(text, encoding="utf-8")
+        return self.sources, self.for_children
+
+
+def _now() -> str:
+    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S}"
 
 
 def crawl_command(config: Config, name: str) -> list[str]:
@@ -211,18 +262,20 @@ def run_source(config: Config, name: str, timeout: float) -> tuple[int, str]:
 def run_schedule(config: Config, once: bool = False, jobs: int = 2, tick: float = 60.0,
                  timeout: float = 3600.0, echo=print) -> int:
     """Run each due source at its interval, `jobs` at a time; a failing source is logged and
-    tried again at its next interval. `once`: one round, then return how many failed."""
+    tried again at its next interval. `once`: one round, then return how many failed.
+    The sources file is read again at each tick (SourcesWatch: a bad edit never stops it)."""
     running: set[str] = set()
     attempted: dict[str, datetime] = {}   # a source whose crawl dies before recording a run waits too
     guard = threading.Lock()
+    watch = SourcesWatch(config.sources, echo)
+    watch.current()   # a file unusable from the start is an error now, not at every tick
 
-    def job(source: Source) -> int:
+    def job(source: Source, child_config: Config) -> int:
         try:
-            rc, summary = run_source(config, source.name, timeout)
+            rc, summary = run_source(child_config, source.name, timeout)
         except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the scheduler
             rc, summary = 1, f"{type(exc).__name__}: {exc}"
-        echo(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} {source.name}: "
-             f"{'ok' if rc == 0 else f'FAILED (exit {rc})'}: {summary}")
+        echo(f"{_now()} {source.name}: {'ok' if rc == 0 else f'FAILED (exit {rc})'}: {summary}")
         with guard:
             running.discard(source.name)
         return rc
@@ -230,13 +283,15 @@ def run_schedule(config: Config, once: bool = False, jobs: int = 2, tick: float 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         while True:
             now = datetime.now(timezone.utc)
+            sources, path = watch.current()
+            child_config = config.with_flags(sources=str(path))
             with guard:
-                due = [s for s in due_sources(config, now) if s.name not in running
+                due = [s for s in due_sources(config, sources, now) if s.name not in running
                        and now - attempted.get(s.name, datetime.min.replace(tzinfo=timezone.utc)) >= s.interval_delta]
                 for source in due:
                     running.add(source.name)
                     attempted[source.name] = now
-            futures = [pool.submit(job, source) for source in due]
+            futures = [pool.submit(job, source, child_config) for source in due]
             if once:
                 return sum(future.result() != 0 for future in futures)
             time.sleep(tick)

@@ -12,7 +12,7 @@ from review_queue.storage.store import Store
 
 from .. import stats as source_stats
 from ..discovery import parse_date
-from ..sources import DEFAULT_SOURCES, Source, load_sources
+from ..sources import DEFAULT_SOURCES, Source, usable_sources
 from ..urls import canonical_url, url_key
 
 # Failures after which retrying the same URL next run is pointless.
@@ -39,7 +39,7 @@ class SourceSpider(scrapy.Spider):
         # per-source politeness: each host's slot gets the source's concurrency and delay
         path = settings.get("SOZWATCH_SOURCES") or DEFAULT_SOURCES
         try:
-            sources = load_sources(path)
+            sources = usable_sources(path)
         except ValueError:
             return  # reported when the spider loads its sources
         slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
@@ -50,7 +50,7 @@ class SourceSpider(scrapy.Spider):
             if source.delay >= 0:
                 slot["delay"] = source.delay
             for host in source.hosts() if slot else ():
-                slots.setdefault(host, slot)
+                slots.setdefault(host, dict(slot))
         settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 
     @classmethod
@@ -59,7 +59,8 @@ class SourceSpider(scrapy.Spider):
         settings = crawler.settings
         path = spider.sources_path or settings.get("SOZWATCH_SOURCES") or DEFAULT_SOURCES
         names = [n for n in (spider.source_arg or "").split(",") if n] or settings.getlist("SOZWATCH_SOURCE_NAMES")
-        spider.sources = {s.name: s for s in load_sources(path, names or None) if s.kind == cls.kind}
+        # bad entries were reported by `sozwatch crawl`; the good ones crawl
+        spider.sources = {s.name: s for s in usable_sources(path, names or None) if s.kind == cls.kind}
         spider.since = parse_date(spider.since_arg or settings.get("SOZWATCH_SINCE"))
         spider.max_attempts = settings.getint("SOZWATCH_MAX_ATTEMPTS", 3)
         spider.store = Store(settings.get("SOZWATCH_DB"))
@@ -129,5 +130,6 @@ class SourceSpider(scrapy.Spider):
                 crawl_state.mark_seen(self.store, key, canonical_url(request.url), source, kind)
             else:
                 crawl_state.fetch_failed(self.store, key, kind, self.max_attempts)
-        self.logger.warning("%s: %s failed: %s (%s)", source, request.url, kind,
-                            failure.getErrorMessage() or failure.type.__name__)
+        if kind != "dns":   # DeadHostMiddleware said it once for the host
+            self.logger.warning("%s: %s failed: %s (%s)", source, request.url, kind,
+                                failure.getErrorMessage() or failure.type.__name__)

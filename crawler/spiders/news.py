@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from review_queue.storage import crawl_state
 
-from ..discovery import feed_entries, is_stale, listing_links, sitemap_entries
+from ..discovery import feed_entries, gunzipped, is_stale, listing_links, sitemap_entries
 from ..items import ArticleItem
 from ..sources import Source
 from ..urls import canonical_url
@@ -92,7 +92,7 @@ class NewsSpider(SourceSpider):
         if response.status == 304:
             yield from self._document_done(source, usable=True)
             return
-        kind, entries = sitemap_entries(response.body)
+        kind, entries = sitemap_entries(gunzipped(response.body, self.settings.getint("DOWNLOAD_MAXSIZE")))
         last = self.last_success.get(source.name)
         fresh = [(response.urljoin(loc), lastmod) for loc, lastmod in entries
                  if not is_stale(lastmod, self.since, last)]

@@ -35,7 +35,7 @@ class TelegramSpider(SourceSpider):
             yield ArticleItem(
                 url=post.url, url_key=url_key(post.url), source=source.name, language_hint=source.language,
                 body=None, title=post.title, text=post.text, author=f"@{post.channel}",
-                published=post.date.isoformat() if post.date else None, encoding="utf-8")
+                published=post.date.isoformat() if post.date else None, encoding="utf-8", reply_to=post.reply_to)
         before = older_page_id(response.body)
         page = response.meta["page"]
         if posts and before and not (reached_known or reached_old) and page < source.max_pages:

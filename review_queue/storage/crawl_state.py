@@ -83,13 +83,41 @@ def save_validators(store: Store, found: dict[str, tuple[str | None, str | None]
 # -- per-source runs ------------------------------------------------------------------
 
 
+def start_run(store: Store, source: str, spider: str, started_at: str, process: dict) -> int:
+    """A run's row, written when it starts (finish_reason 'running'), so that a run killed
+    before its end still shows; `process` ({"host", "pid"}) tells a dead run from a live one."""
+    return store.db["crawl_runs"].insert({
+        "source": source, "spider": spider, "started_at": started_at, "finish_reason": "running",
+        "stats": json.dumps({"process": process}, sort_keys=True)}).last_pk
+
+
 def record_run(store: Store, source: str, spider: str, started_at: str, finish_reason: str,
-               fetched: int, new_items: int, error_kinds: dict[str, int], stats: dict) -> None:
-    store.db["crawl_runs"].insert({
+               fetched: int, new_items: int, error_kinds: dict[str, int], stats: dict,
+               run_id: int | None = None) -> None:
+    """A run's figures at its end: into its row from `start_run`, or a new row."""
+    record = {
         "source": source, "spider": spider, "started_at": started_at, "finished_at": utc_now(),
         "finish_reason": finish_reason, "fetched": fetched, "new_items": new_items,
         "errors": sum(error_kinds.values()), "error_kinds": json.dumps(error_kinds, sort_keys=True),
-        "stats": json.dumps(stats, sort_keys=True, default=str)})
+        "stats": json.dumps(stats, sort_keys=True, default=str)}
+    if run_id is None:
+        store.db["crawl_runs"].insert(record)
+    else:
+        store.db["crawl_runs"].update(run_id, record)
+
+
+def unfinished_runs(store: Store, sources: list[str]) -> list[dict]:
+    """Rows of these sources still marked 'running', with the process that started each."""
+    marks = ",".join("?" * len(sources))
+    rows = store.db.execute_returning_dicts(
+        f"SELECT id, source, stats FROM crawl_runs WHERE finish_reason = 'running' AND source IN ({marks})", sources)
+    return [dict(row, process=json.loads(row["stats"]).get("process", {})) for row in rows]
+
+
+def mark_interrupted(store: Store, run_ids: list[int]) -> None:
+    """Runs whose process died before their end (killed, crashed, power lost)."""
+    for run_id in run_ids:
+        store.db.execute("UPDATE crawl_runs SET finish_reason = 'interrupted' WHERE id = ?", [run_id])
 
 
 def last_success(store: Store, source: str) -> datetime | None:
@@ -114,19 +142,22 @@ def runs(store: Store, source: str | None = None, limit: int = 1000) -> list[dic
     return rows
 
 
-def source_health(store: Store) -> dict[str, dict]:
-    """Per source: the last run, the last successful run and the last run that found something new."""
+def source_health(store: Store, recent_runs: int = 3) -> dict[str, dict]:
+    """Per source: the last `recent_runs` runs (newest first; `last` the newest), the last successful
+    run, the first run and the last run that stored something new."""
     health: dict[str, dict] = {}
     for row in store.db.execute_returning_dicts("""
             SELECT source, MAX(started_at) AS last_run,
                    MAX(CASE WHEN finish_reason = 'finished' THEN finished_at END) AS last_success,
                    MAX(CASE WHEN new_items > 0 THEN started_at END) AS last_new,
+                   MIN(started_at) AS first_run,
                    COUNT(*) AS runs FROM crawl_runs GROUP BY source"""):
         health[row["source"]] = row
     for source, row in health.items():
-        last = store.db.execute_returning_dicts(
-            "SELECT * FROM crawl_runs WHERE source = ? ORDER BY started_at DESC, id DESC LIMIT 1", [source])[0]
-        row["last"] = dict(last, error_kinds=json.loads(last["error_kinds"]))
+        recent = store.db.execute_returning_dicts(
+            "SELECT * FROM crawl_runs WHERE source = ? ORDER BY started_at DESC, id DESC LIMIT ?", [source, recent_runs])
+        row["recent"] = [dict(r, error_kinds=json.loads(r["error_kinds"]), stats=json.loads(r["stats"])) for r in recent]
+        row["last"] = row["recent"][0]
     return health
 
 

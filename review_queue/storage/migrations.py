@@ -162,8 +162,15 @@ def m701_login_hardening(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE incidents ADD COLUMN extracted TEXT NOT NULL DEFAULT '{}'")
 
 
+def m551_articles_reply_to(db: sqlite_utils.Database) -> None:
+    """A Telegram reply's article records the post it quotes (its address), since its own text
+    often makes sense only beside that post."""
+    db.execute("ALTER TABLE articles ADD COLUMN reply_to TEXT")
+
+
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
-              m201_crawl_state, m401_learning_loop, m701_login_hardening]
+              m201_crawl_state, m401_learning_loop, m701_login_hardening,
+              m551_articles_reply_to]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -153,7 +153,7 @@ class Store:
         if row:
             return StoredArticle(row[0], created=False)
         record = {key: article.get(key) for key in
-                  ("url", "source", "lang", "title", "text", "author", "published", "encoding")}
+                  ("url", "source", "lang", "title", "text", "author", "published", "encoding", "reply_to")}
         record.update(content_hash=digest, fetched_at=article.get("fetched_at") or utc_now())
         with self.db.atomic():
             article_id = self.db["articles"].insert(record).last_pk

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.sources import addresses, load_sources, validate_sources
+from crawler.sources import addresses, load_sources, usable_sources, validate_sources
 
 from .common import db_exists
 
@@ -18,33 +18,63 @@ class ProblemsFound(click.ClickException):
 
 
 # -- functions behind the commands ---------------------------------------------------------
-def status_rows(db: Path, sources_path: Path, now: datetime | None = None) -> list[dict]:
-    """One row per source: last run and success, its figures, and a flag when it is silent
-    (nothing new for longer than its max_silence) or failing."""
+FAILED_RUNS = 3   # this many failed runs in a row flag a source as failing
+UNREACHABLE = {"dns": "host does not resolve", "connection_refused": "connection refused"}
+
+
+def _failed(run: dict) -> bool:
+    """A run that ended early, or whose every fetch failed (a dead host fetches nothing)."""
+    return run["finish_reason"] not in ("finished", "running") or bool(
+        run["errors"] and (not run["fetched"] or run["errors"] >= run["fetched"]))
+
+
+def _flag(source, health: dict, now: datetime) -> str:
+    """Why a crawled source needs a look, or "" when it is fine."""
+    from crawler.extensions import process_alive
+    from review_queue.storage.crawl_state import utc_datetime
+    last = health["last"]
+    if last["finish_reason"] == "running":
+        if process_alive(last["stats"].get("process", {})) is False:
+            return "INTERRUPTED: the run was killed before its end"
+        return ""
+    if not last["fetched"]:
+        down = [why for kind, why in UNREACHABLE.items() if last["error_kinds"].get(kind)]
+        if down:
+            return f"UNREACHABLE: {down[0]}"
+    if not health["last_success"]:
+        return "FAILING: never finished"
+    recent = health["recent"]
+    if len(recent) >= FAILED_RUNS and all(_failed(run) for run in recent):
+        return f"FAILING: last {FAILED_RUNS} runs failed"
+    if now - utc_datetime(health["last_new"] or health["first_run"]) > source.silence_delta:
+        return f"SILENT > {source.max_silence}" if health["last_new"] else f"SILENT: nothing stored in {source.max_silence}"
+    if last["fetched"] and sum(last["error_kinds"].values()) >= last["fetched"]:
+        return "FAILING: errors on every fetch"
+    return ""
+
+
+def status_rows(db: Path, sources_path: Path, now: datetime | None = None, report=None) -> list[dict]:
+    """One row per source: last run and success, its figures, and a flag when it was killed, is
+    unreachable, failing (never finished, or its last runs all failed) or silent (nothing stored
+    for longer than its max_silence, a source that never stored anything included)."""
     from review_queue.storage import crawl_state
     from review_queue.storage.store import Store
     now = now or datetime.now(timezone.utc)
     store = Store(db)
     try:
-        health = crawl_state.source_health(store)
+        health = crawl_state.source_health(store, recent_runs=FAILED_RUNS)
     finally:
         store.close()
     rows = []
-    for source in load_sources(sources_path):
+    for source in usable_sources(sources_path, report=report):
         h = health.get(source.name)
         row = {"source": source.name, "kind": source.kind, "last_run": None, "last_success": None,
                "fetched": 0, "new": 0, "errors": {}, "flag": "never crawled"}
         if h:
             last = h["last"]
-            row.update(last_run=last["finished_at"], last_success=h["last_success"], fetched=last["fetched"],
-                       new=last["new_items"], errors=last["error_kinds"], flag="")
-            newest = h["last_new"] or h["last_success"]
-            if not h["last_success"]:
-                row["flag"] = "FAILING: never finished"
-            elif newest and now - crawl_state.utc_datetime(newest) > source.silence_delta:
-                row["flag"] = f"SILENT > {source.max_silence}"
-            elif last["fetched"] and sum(last["error_kinds"].values()) >= last["fetched"]:
-                row["flag"] = "FAILING: errors on every fetch"
+            row.update(last_run=last["finished_at"] or last["started_at"], last_success=h["last_success"],
+                       fetched=last["fetched"], new=last["new_items"], errors=last["error_kinds"],
+                       flag=_flag(source, h, now))
         rows.append(row)
     return rows
 
@@ -98,7 +128,8 @@ def sources_validate(ctx, file, evidence):
 @click.pass_context
 def sources_list(ctx, sources):
     """Name, kind, languages, region and interval of each source."""
-    for s in load_sources(Path(sources) if sources else ctx.obj.sources):
+    for s in usable_sources(Path(sources) if sources else ctx.obj.sources,
+                            report=lambda line: click.echo(f"{line} (left out)", err=True)):
         click.echo(f"{s.name:<28} {s.kind:<8} {','.join(s.languages):<9} {s.region[:24]:<24} every {s.interval}")
 
 
@@ -112,7 +143,7 @@ def sources_status(ctx, sources, db_flag, check):
     config = ctx.obj.with_flags(sources=sources, db=db_flag)
     if not db_exists(config.db):
         raise ProblemsFound(f"database not found: {config.db} (run `sozwatch crawl` first)")
-    rows = status_rows(config.db, config.sources)
+    rows = status_rows(config.db, config.sources, report=lambda line: click.echo(f"{line} (left out)", err=True))
     click.echo(format_status(rows))
     flagged = [r for r in rows if r["flag"]]
     if check and flagged:
@@ -134,7 +165,6 @@ def schedule(ctx, sources, db_flag, once, jobs, tick, timeout):
     or with --once one round (exit 1 when a source failed)."""
     from ..crawl import run_schedule
     config = ctx.obj.with_flags(sources=sources, db=db_flag)
-    load_sources(config.sources)  # a bad file fails now, not in every child
     failed = run_schedule(config, once=once, jobs=jobs, tick=tick, timeout=timeout,
                           echo=lambda line: click.echo(line, err=False))
     if failed:
