@@ -103,8 +103,8 @@ class DeadHostMiddleware:
         host = urlparse_cached(request).hostname
         if isinstance(exception, CannotResolveHostError) and host not in self.dead:
             self.dead.add(host)
-            log.warning("%s: host %s does not resolve (%s); its requests are skipped for the rest of this run",
-                        request.meta.get("source", "?"), host, exception)
+            log.warning("host %s does not resolve (%s); its requests are skipped for the rest of this run",
+                        host, exception)
         return None
 
 
