@@ -135,25 +135,44 @@ def _record(store, source, started, reason="finished", new=0, errors=None):
                            error_kinds=errors or {}, stats={})
 
 
-def test_status_flags_silent_and_failing_sources(tmp_path):
+def test_status_flags_silent_failing_and_dead_sources(tmp_path):
+    names = ("lively", "silent", "broken", "new", "never-stored", "dead", "flaky", "unresolvable")
     sources = tmp_path / "s.yaml"
     sources.write_text("sources:\n" + "".join(
-        f"  - {{name: {n}, feeds: ['https://{n}.kz/rss'], max_silence: 2d}}\n" for n in ("lively", "silent", "broken", "new")))
+        f"  - {{name: {n}, feeds: ['https://{n}.kz/rss'], max_silence: 2d}}\n" for n in names))
     store = Store(tmp_path / "q.db")
     now = datetime.now(timezone.utc)
     _record(store, "lively", now - timedelta(hours=1), new=3)
     _record(store, "silent", now - timedelta(days=5), new=2)
     _record(store, "silent", now - timedelta(hours=1), new=0)
     _record(store, "broken", now - timedelta(hours=1), reason="shutdown", errors={"timeout": 5})
+    # runs every hour for three days, finishing every time, and never stored anything
+    for hours in (72, 24, 1):
+        _record(store, "never-stored", now - timedelta(hours=hours))
+    # stored once, then its last three runs failed: every fetch an error
+    _record(store, "dead", now - timedelta(hours=4), new=5)
+    for hours in (3, 2, 1):
+        _record(store, "dead", now - timedelta(hours=hours), errors={"http_503": 5})
+    # one failed run among good ones is not yet a failing source
+    _record(store, "flaky", now - timedelta(hours=3), new=1)
+    _record(store, "flaky", now - timedelta(hours=2), errors={"http_503": 5})
+    _record(store, "flaky", now - timedelta(hours=1), new=1)
+    crawl_state.record_run(store, "unresolvable", "news", now.isoformat(), "finished", fetched=0, new_items=0,
+                           error_kinds={"dns": 2}, stats={})
     store.close()
     rows = {r["source"]: r for r in status_rows(tmp_path / "q.db", sources)}
     assert rows["lively"]["flag"] == "" and rows["lively"]["new"] == 3
     assert rows["silent"]["flag"] == "SILENT > 2d"
     assert rows["broken"]["flag"].startswith("FAILING") and rows["broken"]["errors"] == {"timeout": 5}
     assert rows["new"]["flag"] == "never crawled"
+    assert rows["never-stored"]["flag"] == "SILENT: nothing stored in 2d"
+    assert rows["dead"]["flag"] == "FAILING: last 3 runs failed"
+    assert rows["flaky"]["flag"] == ""
+    assert rows["unresolvable"]["flag"] == "UNREACHABLE: host does not resolve"
     done = subprocess.run([*sozwatch_cmd(), "sources", "status", "--check", "--db", str(tmp_path / "q.db"),
                            "--sources", str(sources)], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 1 and "SILENT > 2d" in done.stdout
+    assert done.returncode == 1 and "SILENT: nothing stored in 2d" in done.stdout
+    assert "6 source(s) flagged" in done.stderr
 
 
 def test_schedule_runs_due_sources_and_survives_a_failing_one(tmp_path, monkeypatch):
