@@ -295,10 +295,13 @@ def load_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = N
 def usable_sources(path: Path | str = DEFAULT_SOURCES, names: list[str] | None = None,
                    report=None) -> list[Source]:
     """What a crawl runs: the good entries (only `names`, when given); each bad entry is passed to
-    `report` as "FILE:LINE: message" and skipped. SourcesError when the file as a whole is unusable
-    or a named source is missing or bad."""
+    `report` as "FILE:LINE: message" and skipped. SourcesError when the file as a whole is unusable,
+    no entry is good, or a named source is missing or bad."""
     path = Path(path)
     sources, problems = read_sources(path)
+    if problems and not sources:   # nothing left to crawl: the file is as good as unusable
+        shown = "; ".join(str(p) for p in problems[:3])
+        raise SourcesError(f"{path}: no usable source: {shown}" + (" …" if len(problems) > 3 else ""))
     for problem in problems if report else ():
         report(f"{path}:{problem.line}: {problem.message}")
     left_out = " among the good entries (see the problems above)" if problems else ""
