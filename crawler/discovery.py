@@ -45,10 +45,10 @@ def gunzipped(body: bytes, max_size: int) -> bytes:
         return body
     unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        data = unpacker.decompress(body, max_size + 1)
+        data = unpacker.decompress(body, max_size + 1 if max_size else 0)   # 0: no limit, as in Scrapy
     except zlib.error:
         return b""
-    return b"" if len(data) > max_size else data
+    return b"" if max_size and len(data) > max_size else data
 
 
 def parse_date(value: str | None) -> datetime | None:
