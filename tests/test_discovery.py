@@ -1,4 +1,6 @@
-from crawler.discovery import feed_links, sitemap_entries
+import gzip
+
+from crawler.discovery import feed_links, gunzipped, sitemap_entries
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>
 <link>http://site/</link><item><title>A</title><link>http://site/a.html</link></item>
@@ -28,3 +30,10 @@ def test_sitemap_index_and_urlset_are_told_apart_with_lastmod():
 def test_garbage_is_neither_feed_nor_sitemap():
     assert feed_links(b"<html><body>not a feed</body></html>") == []
     assert sitemap_entries(b"\x00\x01 nonsense") == ("", [])
+
+
+def test_a_gzip_file_is_unpacked_by_its_magic_bytes_within_the_size_limit():
+    packed = gzip.compress(URLSET)
+    assert gunzipped(packed, max_size=10_000) == URLSET
+    assert gunzipped(URLSET, max_size=10_000) == URLSET              # not gzip: as it is
+    assert gunzipped(gzip.compress(b"\0" * 1_000_000), max_size=10_000) == b""   # a decompression bomb
