@@ -205,8 +205,8 @@ class SourcesWatch:
 
     def __init__(self, path: Path, echo):
         self.path, self.echo = Path(path), echo
-        self.text: str | None = None
-        self.sources: list[Source] = []
+        self.read: str | None = None          # the text last read, good or not
+        self.sources: list[Source] | None = None   # from the last good text
         self.for_children = self.path
         self._copy_dir = tempfile.TemporaryDirectory(prefix="sozwatch-sources-")
         self.copy = Path(self._copy_dir.name) / self.path.name
@@ -215,17 +215,15 @@ class SourcesWatch:
         """(the sources to run, the file the child crawls read them from)."""
         try:
             text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            text, error = None, SourcesError(f"cannot read sources file {self.path}: {exc}")
-        if text is not None and text == self.text:
-            return self.sources, self.for_children
-        try:
-            if text is None:
-                raise error
+            if text == self.read:
+                return self.sources, self.for_children
+            self.read = text
             sources, problems = read_sources(self.path)
-        except SourcesError as exc:
-            if self.text is None:
-                raise
+        except (OSError, UnicodeDecodeError, SourcesError) as exc:
+            if not isinstance(exc, SourcesError):
+                exc = SourcesError(f"cannot read sources file {self.path}: {exc}")
+            if self.sources is None:
+                raise exc from None
             if self.for_children != self.copy:
                 self.echo(f"{_now()} sources file unusable, keeping the last good configuration "
                           f"({len(self.sources)} sources): {exc}")
@@ -233,7 +231,7 @@ class SourcesWatch:
             return self.sources, self.for_children
         for problem in problems:
             self.echo(f"{_now()} {self.path}:{problem.line}: {problem.message} (source skipped)")
-        self.text, self.sources, self.for_children = text, sources, self.path
+        self.sources, self.for_children = sources, self.path
         self.copy.write_text(text, encoding="utf-8")
         return self.sources, self.for_children
 
