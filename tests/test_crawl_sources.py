@@ -210,6 +210,17 @@ def test_a_source_being_crawled_is_not_crawled_twice(tmp_path):
     assert result.skipped_locked == ["busy"] and result.pages_fetched == 0
 
 
+def test_a_crawl_skipped_for_a_lock_says_so_rather_than_fetched_0_pages(tmp_path):
+    sources = tmp_path / "s.yaml"
+    sources.write_text("sources:\n  - {name: busy, feeds: ['http://127.0.0.1:9/rss']}\n")
+    with crawl_module.source_lock(tmp_path / "q.db", "busy"):
+        done = subprocess.run([*sozwatch_cmd(), "--db", str(tmp_path / "q.db"), "crawl", "--no-classify",
+                               "--sources", str(sources)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    # the last line is what the scheduler logs for the run
+    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1] == "skipped (already being crawled): busy"
+    assert "fetched 0 pages" not in done.stdout
+
+
 def test_since_accepts_ages_and_dates():
     now = datetime(2024, 11, 10, tzinfo=timezone.utc)
     assert crawl_module.parse_since("7d", now=now) == "2024-11-03T00:00:00+00:00"

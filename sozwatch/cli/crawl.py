@@ -51,11 +51,15 @@ def crawl(ctx, sources, names, since, no_classify, settings, workers, crawl_id, 
                            quiet=quiet, workers=workers, crawl_id=crawl_id, **settings)
     except WorkersError as exc:
         raise click.BadParameter(str(exc).removeprefix("--workers: "), param_hint="--workers") from None
+    skipped = f"skipped (already being crawled): {', '.join(result.skipped_locked)}"
+    if result.skipped_locked and not result.pages_fetched and result.finish_reason == "nothing to crawl":
+        click.echo(skipped)   # the line the scheduler logs: not "fetched 0 pages", which reads as a dead site
+        return
     notices = f"; {result.court_notices} court notices" if result.court_notices else ""
     click.echo(f"fetched {result.pages_fetched} pages; stored {result.articles_stored} new articles{notices}; "
                f"{result.candidates} queued for review; {result.errors} errors; database {config.db}")
     if result.skipped_locked:
-        click.echo(f"skipped (already being crawled): {', '.join(result.skipped_locked)}", err=True)
+        click.echo(skipped, err=True)
     if "storage_error" in result.finish_reason:
         raise SozwatchError(f"the crawl stopped: cannot write to the database {config.db} (see the log above); "
                             "what was stored is intact, run the crawl again once the cause is fixed")
