@@ -27,10 +27,10 @@ PAGE_SIZE = 50
 COUNT_CAP = 1000           # beyond this a page says "1000+" rather than counting 100k rows
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CURSOR_RE = re.compile(r"^(?:([tb]):)?(-?\d+(?:\.\d+)?):(\d+)$")   # [part:]priority:id
-# Matches counted up to these caps choose how a search runs (module docstring; measured in
-# README "Search"): below FEW the matches drive the query; below MANY the queue's priority index
-# is walked against the matches, collected once; from MANY on, each walked row is checked alone.
-FEW, MANY = 5_000, 30_000
+# How a search runs depends on how many articles match (search_condition; measured in README
+# "Search"): under FEW the matches drive the query; up to MANY the queue's priority index is walked
+# against the matches, collected once; beyond, each walked row is checked alone (text matches).
+FEW, MANY = 5_000, 20_000
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,24 @@ class QueueFilter:
 
 def search_condition(store: Store, q: str, titles: bool = False) -> tuple[str, str] | None:
     """The condition "r's article matches the search `q`" (in its title, if `titles`) and its
-    parameter, in the shape that suits the number of matches; None when `q` has no words."""
+    parameter, in the shape that suits the number of matches; None when `q` has no words.
+
+    SQLite finds the FEW-th match in id order (cheap: FTS5 stops there); none means few matches,
+    else how far into the ids it lies estimates how many match in all. Title matches are never
+    checked row by row: a title is short, so hits are sparse and each check costs more than
+    collecting them all. PostgreSQL's planner has statistics on the indexed column and chooses
+    by itself."""
     groups = query_groups(q)
     if not groups:
         return None
     query = search_query(store.dialect, groups, titles)
-    matches = store.db.execute(search_sql(store.dialect, "count", titles), [query, MANY]).fetchone()[0]
-    shape = "in" if matches < FEW else "walk" if matches < MANY else "probe"
+    shape = "in"
+    if store.dialect == "sqlite":
+        nth = store.db.execute(search_sql(store.dialect, "nth", titles), [query, FEW - 1]).fetchone()
+        if nth:
+            first, last = store.db.execute("SELECT (SELECT MIN(id) FROM articles), (SELECT MAX(id) FROM articles)").fetchone()
+            estimate = FEW * (last - first + 1) / (nth[0] - first + 1)
+            shape = "walk" if estimate < MANY or titles else "probe"
     return search_sql(store.dialect, shape, titles), query
 
 
@@ -103,8 +114,11 @@ def _where(store: Store, f: QueueFilter, search: bool = True) -> tuple[list[str]
     return where, params
 
 
-def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_params: list, order: str, limit: int):
-    where, params = _where(store, f)
+def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_params: list, order: str, limit: int,
+               search: bool = True):
+    """Queue rows under the filters (the search among them unless `search` is False: the caller's
+    extra conditions then stand for it, see queue_parts) and `extra_where`, in `order`."""
+    where, params = _where(store, f, search)
     where += extra_where
     sql = f"""
         SELECT r.id, r.status, r.priority, r.version, r.double_review, r.claimed_by, r.claimed_until, u.username AS claimed_by_name,
@@ -142,11 +156,13 @@ def parse_cursor(cursor: str | None) -> tuple[str, float, int] | None:
 
 def queue_parts(store: Store, f: QueueFilter) -> list[tuple[str, list[str], list]]:
     """The queue's order as consecutive parts (cursor name, conditions, parameters), each by priority:
-    the whole filtered queue; with a search, the items whose title matches ("t"), then the rest ("b")."""
+    the whole filtered queue; with a search, the items whose title matches ("t"), then the others
+    that match ("b"). The conditions include the search: call queue_rows with search=False."""
     title = search_condition(store, f.q, titles=True) if f.q else None
     if not title:
         return [("", [], [])]
-    return [("t", [title[0]], [title[1]]), ("b", [f"NOT ({title[0]})"], [title[1]])]
+    match = search_condition(store, f.q)
+    return [("t", [title[0]], [title[1]]), ("b", [match[0], f"NOT ({title[0]})"], [match[1], title[1]])]
 
 
 AFTER = ("(r.priority < ? OR (r.priority = ? AND r.id > ?))", "r.priority DESC, r.id")
@@ -165,7 +181,8 @@ def list_queue(store: Store, f: QueueFilter, after: str | None = None, limit: in
         if position and n == 0:
             extra.append(AFTER[0])
             extra_params += [position[1], position[1], position[2]]
-        found += [(name, row) for row in queue_rows(store, f, extra, extra_params, AFTER[1], limit + 1 - len(found))]
+        found += [(name, row) for row in queue_rows(store, f, extra, extra_params, AFTER[1], limit + 1 - len(found),
+                                                    search=False)]
         if len(found) > limit:
             break
     more = len(found) > limit
@@ -179,7 +196,8 @@ def list_queue(store: Store, f: QueueFilter, after: str | None = None, limit: in
 
 def count_queue(store: Store, f: QueueFilter) -> str:
     """How many items the filters select, counted up to COUNT_CAP + 1. A search is counted from its
-    matches (joined to the queue, stopping at the cap), not by checking every queue row."""
+    matches, joined to the queue and stopping at the cap: checking every queue row against the
+    search costs more (1.4 s with a language and a category besides two common words)."""
     where, params = _where(store, f, search=False)
     needs_prediction = bool(f.category)
     groups = query_groups(f.q) if f.q else []
@@ -213,7 +231,7 @@ def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_clai
             free, free_params = _free_for(skip_claimed_for)
             extra += free
             extra_params += free_params
-        rows = queue_rows(store, f, extra, extra_params, order, 1)
+        rows = queue_rows(store, f, extra, extra_params, order, 1, search=False)
         if rows:
             return rows[0]
     return None

@@ -77,21 +77,21 @@ def search_sql(dialect: str, shape: str, titles: bool = False) -> str:
     - "probe": the same condition checked row by row during that walk (most articles match: cheaper
       than collecting them);
     - "rows": a subquery of `article_id`s, to join from (an early-stopping count);
-    - "count": the number of matches, with a second parameter as a cap."""
+    - "nth": the id of the n-th match in id order (second parameter: n - 1), SQLite only: how
+      densely the first matches lie says how many there are (queue_view.search_condition)."""
     if dialect == "postgresql":
         match = "search_vector @@ to_tsquery('simple', ?)"
         return {"in": f"r.article_id IN (SELECT id FROM articles WHERE {match})",
                 "walk": f"r.article_id IN (SELECT id FROM articles WHERE {match})",   # its planner chooses
                 "probe": f"EXISTS (SELECT 1 FROM articles s WHERE s.id = r.article_id AND s.{match})",
-                "rows": f"(SELECT id AS article_id FROM articles WHERE {match})",
-                "count": f"SELECT COUNT(*) FROM (SELECT 1 FROM articles WHERE {match} LIMIT ?)"}[shape]
+                "rows": f"(SELECT id AS article_id FROM articles WHERE {match})"}[shape]
     index = "search_titles" if titles else "search_index"
     match = f"{index} MATCH ?"
     return {"in": f"r.article_id IN (SELECT rowid FROM {index} WHERE {match})",
             "walk": f"+r.article_id IN (SELECT rowid FROM {index} WHERE {match})",   # +: no index on it
             "probe": f"EXISTS (SELECT 1 FROM {index} WHERE {match} AND rowid = r.article_id)",
             "rows": f"(SELECT rowid AS article_id FROM {index} WHERE {match})",
-            "count": f"SELECT COUNT(*) FROM (SELECT 1 FROM {index} WHERE {match} LIMIT ?)"}[shape]
+            "nth": f"SELECT rowid FROM {index} WHERE {match} ORDER BY rowid LIMIT 1 OFFSET ?"}[shape]
 
 
 # -- SQL translation -----------------------------------------------------------------------------
