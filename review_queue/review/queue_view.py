@@ -6,9 +6,9 @@ Every filter value is a bound parameter; the only text spliced into SQL is fixed
 
 A search (storage/search_terms.py: stems, any inflected form) lists the items whose title matches
 first, then the others, each part by priority; the cursor names the part. How a search runs
-depends on how many articles match, counted first up to a cap (a few ms): a few drive the query
-through the index; many are found by walking the priority index and checking each row, which
-finds a page of hits long before sorting thousands of matches would finish.
+depends on how many articles match (search_condition, under a millisecond to estimate): a few
+drive the query through the index; many are found by walking the priority index and checking
+each row, which finds a page of hits long before sorting thousands of matches would finish.
 """
 from __future__ import annotations
 
@@ -60,9 +60,10 @@ class QueueFilter:
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def search_condition(store: Store, q: str, titles: bool = False) -> tuple[str, str] | None:
+def search_condition(store: Store, q: str, titles: bool = False) -> tuple[str, list]:
     """The condition "r's article matches the search `q`" (in its title, if `titles`) and its
-    parameter, in the shape that suits the number of matches; None when `q` has no words.
+    parameters, in the shape that suits the number of matches. A search with no word in it
+    («%», «\\») matches nothing, as a search for something absent would.
 
     SQLite finds the FEW-th match in id order (cheap: FTS5 stops there); none means few matches,
     else how far into the ids it lies estimates how many match in all. Title matches are never
@@ -71,16 +72,17 @@ def search_condition(store: Store, q: str, titles: bool = False) -> tuple[str, s
     by itself."""
     groups = query_groups(q)
     if not groups:
-        return None
+        return "1 = 0", []
     query = search_query(store.dialect, groups, titles)
     shape = "in"
     if store.dialect == "sqlite":
         nth = store.db.execute(search_sql(store.dialect, "nth", titles), [query, FEW - 1]).fetchone()
         if nth:
-            first, last = store.db.execute("SELECT (SELECT MIN(id) FROM articles), (SELECT MAX(id) FROM articles)").fetchone()
+            first, last = store.db.execute(   # two subqueries: MIN and MAX together would scan the table
+                "SELECT (SELECT MIN(id) FROM articles), (SELECT MAX(id) FROM articles)").fetchone()
             estimate = FEW * (last - first + 1) / (nth[0] - first + 1)
             shape = "walk" if estimate < MANY or titles else "probe"
-    return search_sql(store.dialect, shape, titles), query
+    return search_sql(store.dialect, shape, titles), [query]
 
 
 LATEST_PREDICTION = "JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE article_id = r.article_id)"
@@ -107,10 +109,10 @@ def _where(store: Store, f: QueueFilter, search: bool = True) -> tuple[list[str]
     if f.date_to:
         where.append("substr(a.published, 1, 10) <= ?")
         params.append(f.date_to)
-    matching = search_condition(store, f.q) if search and f.q else None
-    if matching:
-        where.append(matching[0])
-        params.append(matching[1])
+    if search and f.q:
+        condition, condition_params = search_condition(store, f.q)
+        where.append(condition)
+        params += condition_params
     return where, params
 
 
@@ -158,11 +160,10 @@ def queue_parts(store: Store, f: QueueFilter) -> list[tuple[str, list[str], list
     """The queue's order as consecutive parts (cursor name, conditions, parameters), each by priority:
     the whole filtered queue; with a search, the items whose title matches ("t"), then the others
     that match ("b"). The conditions include the search: call queue_rows with search=False."""
-    title = search_condition(store, f.q, titles=True) if f.q else None
-    if not title:
+    if not f.q:
         return [("", [], [])]
-    match = search_condition(store, f.q)
-    return [("t", [title[0]], [title[1]]), ("b", [match[0], f"NOT ({title[0]})"], [match[1], title[1]])]
+    (title, title_params), (match, match_params) = search_condition(store, f.q, titles=True), search_condition(store, f.q)
+    return [("t", [title], title_params), ("b", [match, f"NOT ({title})"], [*match_params, *title_params])]
 
 
 AFTER = ("(r.priority < ? OR (r.priority = ? AND r.id > ?))", "r.priority DESC, r.id")
@@ -197,11 +198,13 @@ def list_queue(store: Store, f: QueueFilter, after: str | None = None, limit: in
 def count_queue(store: Store, f: QueueFilter) -> str:
     """How many items the filters select, counted up to COUNT_CAP + 1. A search is counted from its
     matches, joined to the queue and stopping at the cap: checking every queue row against the
-    search costs more (1.4 s with a language and a category besides two common words)."""
+    search costs more (at 100,000 items, 1.4 s with a language and a category besides two common words)."""
     where, params = _where(store, f, search=False)
     needs_prediction = bool(f.category)
     groups = query_groups(f.q) if f.q else []
     source = "review_items r"
+    if f.q and not groups:
+        return "0"        # no word to search for (search_condition)
     if groups:
         source = f"{search_sql(store.dialect, 'rows')} m JOIN review_items r ON r.article_id = m.article_id"
         params = [search_query(store.dialect, groups), *params]
@@ -217,9 +220,9 @@ def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_clai
     parts = queue_parts(store, f)
     here = 0
     if len(parts) > 1:   # a search: is `item` among the title matches (part 0) or the others?
-        in_title = store.db.execute(f"SELECT 1 FROM review_items r WHERE r.id = ? AND "
-                                    f"{search_sql(store.dialect, 'probe', titles=True)}",
-                                    [item["id"], parts[0][2][0]]).fetchone()
+        in_title = store.db.execute(   # one row: checked alone, whatever the part's shape
+            f"SELECT 1 FROM review_items r WHERE r.id = ? AND {search_sql(store.dialect, 'probe', titles=True)}",
+            [item["id"], *parts[0][2]]).fetchone() if parts[0][2] else None
         here = 0 if in_title else 1
     condition, order = AFTER if forward else BEFORE
     for n, (_, where, params) in enumerate(parts[here:] if forward else parts[here::-1]):
