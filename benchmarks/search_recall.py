@@ -21,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 from review_queue.review.queue_view import QueueFilter, list_queue  # noqa: E402
 from review_queue.storage.bulk import bulk_add_candidates  # noqa: E402
 from review_queue.storage.store import Store  # noqa: E402
-from tests.test_search import KAZAKH, NO_MATCH, RUSSIAN, WITHOUT_KAZAKH_LETTERS  # noqa: E402
+from tests.test_search import ENGLISH, KAZAKH, NO_MATCH, RUSSIAN, WITHOUT_KAZAKH_LETTERS  # noqa: E402
 
 FTS_INDEXES = {"trigram substring": "trigram", "word prefix (before)": "unicode61 remove_diacritics 2"}
 
 
 def sentences() -> list[str]:
-    return sorted({text for _, text in RUSSIAN + KAZAKH + WITHOUT_KAZAKH_LETTERS})
+    return sorted({text for _, text in RUSSIAN + KAZAKH + ENGLISH + WITHOUT_KAZAKH_LETTERS})
 
 
 def stems_search(texts: list[str]):
@@ -56,7 +56,8 @@ def main() -> None:
     texts = sentences()
     searches = {"stems (this search)": stems_search(texts),
                 **{name: fts_search(texts, tokenizer) for name, tokenizer in FTS_INDEXES.items()}}
-    groups = {"Russian forms": RUSSIAN, "Kazakh forms": KAZAKH, "Kazakh without Kazakh letters": WITHOUT_KAZAKH_LETTERS}
+    groups = {"Russian forms": RUSSIAN, "Kazakh forms": KAZAKH, "English forms": ENGLISH,
+              "Kazakh without Kazakh letters": WITHOUT_KAZAKH_LETTERS}
     print(f"{'pairs':<34}" + "".join(f"{name:>24}" for name in searches))
     for label, pairs in groups.items():
         row = []

@@ -48,6 +48,11 @@ KAZAKH = [
     ("газеттің", "Газет тиражы тәркіленді."),
     ("журналистерге", "Журналист шағым түсірді."),
 ]
+ENGLISH = [
+    ("detained", "Police detain two reporters."),
+    ("journalists", "A journalist was fined."),
+    ("blocking", "The news site was blocked."),
+]
 # Kazakh typed with Russian letters only (no ә, қ, ө, ұ, і…)
 WITHOUT_KAZAKH_LETTERS = [
     ("Актобедеги", "Ақтөбе облысында тілшіге шабуыл жасалды."),
@@ -59,7 +64,7 @@ WITHOUT_KAZAKH_LETTERS = [
 HOSTILE_URL = "javascript:alert(document.cookie)"   # the seeded hostile article (tests/browser/support.py)
 NO_MATCH = ["землетрясение", "Байтеленов", "сотрудник", "журнал", "Павлодар", "Байтелова Павлодар", "су"]
 
-TEXTS = sorted({text for _, text in RUSSIAN + KAZAKH + WITHOUT_KAZAKH_LETTERS})
+TEXTS = sorted({text for _, text in RUSSIAN + KAZAKH + ENGLISH + WITHOUT_KAZAKH_LETTERS})
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -95,6 +100,11 @@ def test_a_kazakh_word_finds_its_other_forms(corpus, query, text):
     assert text in found(corpus, query)
 
 
+@pytest.mark.parametrize("query, text", ENGLISH, ids=[q for q, _ in ENGLISH])
+def test_an_english_word_finds_its_other_forms(corpus, query, text):
+    assert text in found(corpus, query)
+
+
 @pytest.mark.parametrize("query, text", WITHOUT_KAZAKH_LETTERS, ids=[q for q, _ in WITHOUT_KAZAKH_LETTERS])
 def test_kazakh_typed_without_kazakh_letters_finds_kazakh_text(corpus, query, text):
     assert text in found(corpus, query)
@@ -107,6 +117,29 @@ def test_a_word_that_no_article_uses_in_any_form_finds_nothing(corpus, query):
 
 def test_every_word_of_a_query_must_match(corpus):
     assert found(corpus, "Асель апелляция") == {"Асель Байтелова подала апелляцию."}
+
+
+def test_the_migration_indexes_the_articles_stored_before_it(any_url, monkeypatch):
+    from review_queue.storage import migrations
+    earlier = migrations.MIGRATIONS[:migrations.MIGRATIONS.index(migrations.m816_search_stems)]
+    monkeypatch.setattr(migrations, "MIGRATIONS", earlier)
+    old = Store(any_url)        # a database as it was before m816, with an article queued
+    article_id = old.db.execute(
+        "INSERT INTO articles (url, source, lang, title, text, published, fetched_at, content_hash) "
+        "VALUES ('https://kz.example/old', 's.kz', 'kk', 'Ақтөбедегі сот', 'Тілшіні полиция ұстады.', "
+        "'2025-01-01', '2025-01-01', 'h')").lastrowid
+    old.db.execute("INSERT INTO predictions (article_id, model_version, relevance, is_candidate, scores, categories, "
+                   "created_at) VALUES (?, 'm', 0.9, 1, '{}', '[]', '2025-01-01')", [article_id])
+    old.db.execute("INSERT INTO review_items (article_id, status, priority, created_at, updated_at) "
+                   "VALUES (?, 'pending', 1.0, '2025-01-01', '2025-01-01')", [article_id])
+    old.close()
+    monkeypatch.undo()
+    store = Store(any_url)
+    assert "m816_search_stems" in {name for (name,) in store.db.execute("SELECT name FROM _migrations")}
+    titles = lambda q: [r["title"] for r in list_queue(store, QueueFilter(q=q))["items"]]  # noqa: E731
+    assert titles("Ақтөбе тілшілер") == titles("актобедеги") == ["Ақтөбедегі сот"]
+    assert titles("Павлодар") == []
+    store.close()
 
 
 @pytest.fixture
