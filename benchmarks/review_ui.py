@@ -95,10 +95,12 @@ def main() -> None:
             results = {name: measure(client, paths) for name, paths in cases.items()}
 
     report = {"items": args.items, "load_seconds": round(load_s, 1), "machine": {
-        "cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2)},   # other jobs on a shared machine
         "pages": results}
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"{args.items:,} review items (loaded in {load_s:.1f} s); {os.cpu_count()} CPUs; {n} requests per row")
+    print(f"{args.items:,} review items (loaded in {load_s:.1f} s); {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}; {n} requests per row")
     print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}")
     for name, r in results.items():
         print(f"{name:<40} {r['median_ms']:>10} {r['p95_ms']:>8} {r['max_ms']:>8}")

@@ -1,10 +1,10 @@
 """Shared by the reports and the web app: turning crawled, untrusted text into safe HTML.
 
 Everything from an article is escaped piece by piece; the only markup added is our
-own <mark> around evidence sentences. Links to originals are rendered only for
-http(s) URLs, so `javascript:` or `data:` URLs never become clickable. The Markdown
-report gets the same care (`markdown_text`, `markdown_link`): a Markdown viewer
-renders inline HTML and links, so crawled text must not carry either.
+own <mark> around evidence sentences and around the words a search matched. Links to
+originals are rendered only for http(s) URLs, so `javascript:` or `data:` URLs never
+become clickable. The Markdown report gets the same care (`markdown_text`, `markdown_link`):
+a Markdown viewer renders inline HTML and links, so crawled text must not carry either.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import re
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
+
+from .storage.search_terms import WORD_RE, query_groups, word_terms
 
 MAX_MARK_CLASSES = 6   # evidence colours in app.css: ev-0 .. ev-5
 
@@ -25,6 +27,23 @@ def safe_link(url: str | None) -> str | None:
     except ValueError:
         return None
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def search_hits(text: str | None, query: str | None) -> Markup:
+    """`text` escaped, with every word that the search `query` matches (any inflected form, the
+    search's own analysis) wrapped in <mark class="hit">."""
+    text = text or ""
+    wanted = {term for group in query_groups(query or "") for term in group}
+    if not wanted:
+        return escape(text)
+    out, position = [], 0
+    for word in WORD_RE.finditer(text):
+        if wanted.intersection(word_terms(word.group())):
+            out.append(escape(text[position:word.start()]))
+            out.append(Markup('<mark class="hit">{}</mark>').format(word.group()))
+            position = word.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
 
 
 def _evidence_spans(text: str, evidence: dict[str, list[str]]) -> list[tuple[int, int, str, int]]:
@@ -48,22 +67,23 @@ def _evidence_spans(text: str, evidence: dict[str, list[str]]) -> list[tuple[int
     return kept
 
 
-def highlight(text: str | None, evidence: dict | None, label) -> Markup:
-    """The article text, escaped, with evidence sentences wrapped in <mark> per category.
+def highlight(text: str | None, evidence: dict | None, label, query: str | None = None) -> Markup:
+    """The article text, escaped, with evidence sentences wrapped in <mark> per category and the
+    words matched by the search `query` in <mark class="hit"> (search_hits), inside them too.
 
-    `label(code)` names a category for the mark's tooltip. With no evidence the text
-    is returned escaped and unmarked.
+    `label(code)` names a category for the mark's tooltip. With no evidence and no query the
+    text is returned escaped and unmarked.
     """
     text = text or ""
     if not isinstance(evidence, dict):
         evidence = {}
     out, position = [], 0
     for start, end, code, colour in _evidence_spans(text, evidence):
-        out.append(escape(text[position:start]))
+        out.append(search_hits(text[position:start], query))
         out.append(Markup('<mark class="ev ev-{}" data-category="{}" title="{}">{}</mark>').format(
-            colour, code, label(code), text[start:end]))
+            colour, code, label(code), search_hits(text[start:end], query)))
         position = end
-    out.append(escape(text[position:]))
+    out.append(search_hits(text[position:], query))
     return Markup("").join(out)
 
 

@@ -283,7 +283,7 @@ def test_sigkill_during_writes_loses_nothing_committed_and_leaves_nothing_half_w
                         "(SELECT 1 FROM predictions p WHERE p.article_id = a.id)").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM articles a WHERE NOT EXISTS "
                         "(SELECT 1 FROM review_items r WHERE r.article_id = a.id)").fetchone()[0] == 0
-    n_fts = conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
+    n_fts = conn.execute("SELECT COUNT(*) FROM search_index").fetchone()[0]
     assert n_fts == len(urls)        # the full-text index moved with its table
     conn.close()
     # and the database keeps working: the writer resumes where it stopped

@@ -53,7 +53,7 @@ def test_a_sqlite_queue_copied_to_postgresql_works_the_same(lite, pg_url, monkey
     top = source.db.execute("SELECT MAX(id) FROM articles").fetchone()[0]
     assert target.add_article(article(500)).id == top + 1        # the sequence continues after the copied ids
     assert list_queue(target, QueueFilter(status="all", q="номер 500"))["total"] == "0"   # no prediction: not queued
-    assert target.db.execute("SELECT id FROM articles WHERE fts @@ to_tsquery('simple', '500')").fetchone() == (top + 1,)
+    assert target.db.execute("SELECT id FROM articles WHERE search_vector @@ to_tsquery('simple', '500')").fetchone() == (top + 1,)
     with pytest.raises(Exception, match="append-only"):
         target.db.execute("UPDATE decisions SET username = 'mallory'")
 

@@ -3,6 +3,12 @@
 Pagination is keyset on (priority DESC, id): a page costs the same at item 90,000 as
 at item 1, because the index idx_review_items_queue is walked, not counted past.
 Every filter value is a bound parameter; the only text spliced into SQL is fixed here.
+
+A search (storage/search_terms.py: stems, any inflected form) lists the items whose title matches
+first, then the others, each part by priority; the cursor names the part. How a search runs
+depends on how many articles match (search_condition, under a millisecond to estimate): a few
+drive the query through the index; many are found by walking the priority index and checking
+each row, which finds a page of hits long before sorting thousands of matches would finish.
 """
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import json
 import re
 from dataclasses import dataclass, fields
 
+from ..storage.dialect import search_query, search_sql
+from ..storage.search_terms import query_groups
 from ..storage.store import Store, utc_now
 from .decisions import REVIEW_STATUSES, history
 from .double_review import BLIND, not_decided_by_sql, viewer_state
@@ -18,7 +26,11 @@ from .incidents import get_incident, incident_articles
 PAGE_SIZE = 50
 COUNT_CAP = 1000           # beyond this a page says "1000+" rather than counting 100k rows
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CURSOR_RE = re.compile(r"^(-?\d+(?:\.\d+)?):(\d+)$")
+CURSOR_RE = re.compile(r"^(?:([tb]):)?(-?\d+(?:\.\d+)?):(\d+)$")   # [part:]priority:id
+# How a search runs depends on how many articles match (search_condition; measured in README
+# "Search"): under FEW the matches drive the query; up to MANY the queue's priority index is walked
+# against the matches, collected once; beyond, each walked row is checked alone (text matches).
+FEW, MANY = 5_000, 20_000
 
 
 @dataclass(frozen=True)
@@ -48,16 +60,35 @@ class QueueFilter:
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def fts_query(text: str) -> str:
-    """User words as quoted FTS5 prefix terms: any input is valid syntax, never an operator."""
-    terms = [t.replace('"', '""') for t in text.split() if t.strip('"')]
-    return " ".join(f'"{t}"*' for t in terms)
+def search_condition(store: Store, q: str, titles: bool = False) -> tuple[str, list]:
+    """The condition "r's article matches the search `q`" (in its title, if `titles`) and its
+    parameters, in the shape that suits the number of matches. A search with no word in it
+    («%», «\\») matches nothing, as a search for something absent would.
+
+    SQLite finds the FEW-th match in id order (cheap: FTS5 stops there); none means few matches,
+    else how far into the ids it lies estimates how many match in all. Title matches are never
+    checked row by row: a title is short, so hits are sparse and each check costs more than
+    collecting them all. PostgreSQL's planner has statistics on the indexed column and chooses
+    by itself."""
+    groups = query_groups(q)
+    if not groups:
+        return "1 = 0", []
+    query = search_query(store.dialect, groups, titles)
+    shape = "in"
+    if store.dialect == "sqlite":
+        nth = store.db.execute(search_sql(store.dialect, "nth", titles), [query, FEW - 1]).fetchone()
+        if nth:
+            first, last = store.db.execute(   # two subqueries: MIN and MAX together would scan the table
+                "SELECT (SELECT MIN(id) FROM articles), (SELECT MAX(id) FROM articles)").fetchone()
+            estimate = FEW * (last - first + 1) / (nth[0] - first + 1)
+            shape = "walk" if estimate < MANY or titles else "probe"
+    return search_sql(store.dialect, shape, titles), [query]
 
 
 LATEST_PREDICTION = "JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE article_id = r.article_id)"
 
 
-def _where(f: QueueFilter) -> tuple[list[str], list]:
+def _where(store: Store, f: QueueFilter, search: bool = True) -> tuple[list[str], list]:
     where, params = [], []
     if f.status != "all":
         where.append("r.status = ?")
@@ -78,14 +109,18 @@ def _where(f: QueueFilter) -> tuple[list[str], list]:
     if f.date_to:
         where.append("substr(a.published, 1, 10) <= ?")
         params.append(f.date_to)
-    if f.q and fts_query(f.q):
-        where.append("r.article_id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(fts_query(f.q))
+    if search and f.q:
+        condition, condition_params = search_condition(store, f.q)
+        where.append(condition)
+        params += condition_params
     return where, params
 
 
-def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_params: list, order: str, limit: int):
-    where, params = _where(f)
+def queue_rows(store: Store, f: QueueFilter, extra_where: list[str], extra_params: list, order: str, limit: int,
+               search: bool = True):
+    """Queue rows under the filters (the search among them unless `search` is False: the caller's
+    extra conditions then stand for it, see queue_parts) and `extra_where`, in `order`."""
+    where, params = _where(store, f, search)
     where += extra_where
     sql = f"""
         SELECT r.id, r.status, r.priority, r.version, r.double_review, r.claimed_by, r.claimed_until, u.username AS claimed_by_name,
@@ -115,29 +150,65 @@ def list_items(store: Store, status: str | None = "pending", category: str | Non
     return queue_rows(store, f, [], [], "r.priority DESC, r.id", limit)
 
 
-def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
+def parse_cursor(cursor: str | None) -> tuple[str, float, int] | None:
+    """(part, priority, id) from `[part:]priority:id`; part is "" outside a search."""
     match = CURSOR_RE.match(cursor or "")
-    return (float(match.group(1)), int(match.group(2))) if match else None
+    return (match.group(1) or "", float(match.group(2)), int(match.group(3))) if match else None
+
+
+def queue_parts(store: Store, f: QueueFilter) -> list[tuple[str, list[str], list]]:
+    """The queue's order as consecutive parts (cursor name, conditions, parameters), each by priority:
+    the whole filtered queue; with a search, the items whose title matches ("t"), then the others
+    that match ("b"). The conditions include the search: call queue_rows with search=False."""
+    if not f.q:
+        return [("", [], [])]
+    (title, title_params), (match, match_params) = search_condition(store, f.q, titles=True), search_condition(store, f.q)
+    return [("t", [title], title_params), ("b", [match, f"NOT ({title})"], [*match_params, *title_params])]
+
+
+AFTER = ("(r.priority < ? OR (r.priority = ? AND r.id > ?))", "r.priority DESC, r.id")
+BEFORE = ("(r.priority > ? OR (r.priority = ? AND r.id < ?))", "r.priority ASC, r.id DESC")
 
 
 def list_queue(store: Store, f: QueueFilter, after: str | None = None, limit: int = PAGE_SIZE) -> dict:
-    """One page of the queue, highest priority first, and the cursor of the next page."""
-    extra, extra_params = [], []
+    """One page of the queue (title matches of a search first, then by priority) and the cursor of the next page."""
+    parts = queue_parts(store, f)
     position = parse_cursor(after)
-    if position:
-        extra.append("(r.priority < ? OR (r.priority = ? AND r.id > ?))")
-        extra_params += [position[0], position[0], position[1]]
-    rows = queue_rows(store, f, extra, extra_params, "r.priority DESC, r.id", limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = f"{rows[-1]['priority']}:{rows[-1]['id']}" if more else None
-    return {"items": rows, "next": next_cursor, "total": count_queue(store, f)}
+    names = [name for name, _, _ in parts]
+    start = names.index(position[0]) if position and position[0] in names else 0
+    found: list[tuple[str, dict]] = []
+    for n, (name, where, params) in enumerate(parts[start:]):
+        extra, extra_params = list(where), list(params)
+        if position and n == 0:
+            extra.append(AFTER[0])
+            extra_params += [position[1], position[1], position[2]]
+        found += [(name, row) for row in queue_rows(store, f, extra, extra_params, AFTER[1], limit + 1 - len(found),
+                                                    search=False)]
+        if len(found) > limit:
+            break
+    more = len(found) > limit
+    found = found[:limit]
+    next_cursor = None
+    if more:
+        name, row = found[-1]
+        next_cursor = f"{name + ':' if name else ''}{row['priority']}:{row['id']}"
+    return {"items": [row for _, row in found], "next": next_cursor, "total": count_queue(store, f)}
 
 
 def count_queue(store: Store, f: QueueFilter) -> str:
-    where, params = _where(f)
+    """How many items the filters select, counted up to COUNT_CAP + 1. A search is counted from its
+    matches, joined to the queue and stopping at the cap: checking every queue row against the
+    search costs more (at 100,000 items, 1.4 s with a language and a category besides two common words)."""
+    where, params = _where(store, f, search=False)
     needs_prediction = bool(f.category)
-    sql = f"""SELECT COUNT(*) FROM (SELECT 1 FROM review_items r JOIN articles a ON a.id = r.article_id
+    groups = query_groups(f.q) if f.q else []
+    source = "review_items r"
+    if f.q and not groups:
+        return "0"        # no word to search for (search_condition)
+    if groups:
+        source = f"{search_sql(store.dialect, 'rows')} m JOIN review_items r ON r.article_id = m.article_id"
+        params = [search_query(store.dialect, groups), *params]
+    sql = f"""SELECT COUNT(*) FROM (SELECT 1 FROM {source} JOIN articles a ON a.id = r.article_id
               {LATEST_PREDICTION if needs_prediction else ""}
               {"WHERE " + " AND ".join(where) if where else ""} LIMIT ?)"""
     n = store.db.execute(sql, [*params, COUNT_CAP + 1]).fetchone()[0]
@@ -146,18 +217,27 @@ def count_queue(store: Store, f: QueueFilter) -> str:
 
 def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_claimed_for: int | None = None):
     """The item after (or before) `item` in this queue order, or None; optionally the next unclaimed one."""
-    p, i = item["priority"], item["id"]
-    if forward:
-        extra, order = ["(r.priority < ? OR (r.priority = ? AND r.id > ?))"], "r.priority DESC, r.id"
-    else:
-        extra, order = ["(r.priority > ? OR (r.priority = ? AND r.id < ?))"], "r.priority ASC, r.id DESC"
-    params = [p, p, i]
-    if skip_claimed_for is not None:
-        free, free_params = _free_for(skip_claimed_for)
-        extra += free
-        params += free_params
-    rows = queue_rows(store, f, extra, params, order, 1)
-    return rows[0] if rows else None
+    parts = queue_parts(store, f)
+    here = 0
+    if len(parts) > 1:   # a search: is `item` among the title matches (part 0) or the others?
+        in_title = store.db.execute(   # one row: checked alone, whatever the part's shape
+            f"SELECT 1 FROM review_items r WHERE r.id = ? AND {search_sql(store.dialect, 'probe', titles=True)}",
+            [item["id"], *parts[0][2]]).fetchone() if parts[0][2] else None
+        here = 0 if in_title else 1
+    condition, order = AFTER if forward else BEFORE
+    for n, (_, where, params) in enumerate(parts[here:] if forward else parts[here::-1]):
+        extra, extra_params = list(where), list(params)
+        if n == 0:
+            extra.append(condition)
+            extra_params += [item["priority"], item["priority"], item["id"]]
+        if skip_claimed_for is not None:
+            free, free_params = _free_for(skip_claimed_for)
+            extra += free
+            extra_params += free_params
+        rows = queue_rows(store, f, extra, extra_params, order, 1, search=False)
+        if rows:
+            return rows[0]
+    return None
 
 
 def _free_for(user_id: int) -> tuple[list[str], list]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
+from .search_terms import search_columns
 from .store import Store, content_hash, utc_now
 from .transactions import write_transaction
 
@@ -23,9 +24,10 @@ def bulk_add_candidates(store: Store, records: Iterable[dict], model_version: st
         ids = range(start, start + len(records))
         conn = store.db.conn
         conn.executemany(
-            "INSERT INTO articles (id, url, source, lang, title, text, published, fetched_at, content_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, *(r[c] for c in ARTICLE_COLUMNS), now, content_hash(r["text"])) for i, r in zip(ids, records)])
+            "INSERT INTO articles (id, url, source, lang, title, text, published, fetched_at, content_hash, "
+            "search_title, search_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, *(r[c] for c in ARTICLE_COLUMNS), now, content_hash(r["text"]),
+              *search_columns(r["title"], r["text"]).values()) for i, r in zip(ids, records)])
         conn.executemany(
             "INSERT INTO predictions (article_id, model_version, relevance, is_candidate, scores, categories, "
             "created_at) VALUES (?, ?, ?, 1, ?, ?, ?)",

@@ -20,7 +20,8 @@ from .transactions import write_transaction
 
 BATCH_ROWS = 2000
 SKIPPED = {"_migrations"}       # the target's own record, written when Store(DST) migrated it
-FTS_REBUILD = "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"   # dialect.py translates it
+FTS_REBUILD = [f"INSERT INTO {index}({index}) VALUES ('rebuild')"    # dialect.py translates them
+               for index in ("search_index", "search_titles")]
 
 
 class TargetNotEmpty(ValueError):
@@ -85,5 +86,6 @@ def copy_database(src: Store, dst: Store, progress: Callable[[str, int], None] |
         if progress:
             progress(name, copied[name])
     with write_transaction(dst.db):
-        dst.db.execute(FTS_REBUILD)
+        for statement in FTS_REBUILD:
+            dst.db.execute(statement)
     return copied

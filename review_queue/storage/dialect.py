@@ -13,9 +13,12 @@ same small surface (execute, execute_returning_dicts, atomic, conn.executemany, 
 | `INSERT OR IGNORE` / `INSERT OR REPLACE` | `ON CONFLICT DO NOTHING` / `ON CONFLICT (pk) DO UPDATE` |
 | `json_each(x)`, `json_each(x, '$.k')`    | `json_array_elements_text(x::json [-> 'k']) AS j(value)`|
 | `json_group_array(x)`                    | `json_agg(x)::text`                                     |
-| FTS5 `articles_fts` + sync triggers      | a generated `tsvector` column `articles.fts` + GIN index|
-| `… articles_fts MATCH ?` (prefix terms)  | `articles.fts @@ to_tsquery('simple', 'w':* & …)`       |
-| `articles_fts(articles_fts) 'rebuild'`   | `REINDEX INDEX idx_articles_fts` (after a bulk copy)    |
+| FTS5 `search_index` + sync triggers      | a generated `tsvector` column `articles.search_vector`  |
+|                                          | (title terms weighted A) + GIN index                    |
+| FTS5 `search_titles` (titles alone)      | the same column, terms of weight A (`'w':A`)            |
+| `… search_index MATCH ?` (search_sql)    | `articles.search_vector @@ to_tsquery('simple', ?)`     |
+| `search_index(search_index) 'rebuild'`   | `REINDEX INDEX idx_articles_search` (after a bulk copy) |
+| m102's FTS5 `articles_fts`, dropped again| `articles.fts`, `idx_articles_fts`, dropped by m816     |
 | `RAISE(ABORT, msg)` triggers             | a PL/pgSQL trigger function that raises                 |
 | `BEGIN IMMEDIATE` (take the write lock)  | `BEGIN` + `pg_advisory_xact_lock`: writers serialize    |
 | WAL, `busy_timeout`, other PRAGMAs       | nothing (MVCC; `lock_timeout` plays busy_timeout's part)|
@@ -44,9 +47,51 @@ def sqlite_path(target) -> str:
     return re.sub(r"^sqlite:/*", "/", text) if text.startswith("sqlite:/") else text
 
 
-# FTS5's `"word"*` terms (queue_view.fts_query) → every word as a prefix, all required: `'word':* & …`
-FTS_PREFIX_QUERY = ("to_tsquery('simple', (SELECT string_agg(quote_literal(lexeme) || ':*', ' & ') "
-                    "FROM unnest(to_tsvector('simple', ?))))")
+# The full-text indexes, per FTS5 table: PostgreSQL's generated column, what it holds, its GIN index.
+# articles_fts (m102, word beginnings) is only created to be dropped again by m816. search_titles has
+# no column of its own: PostgreSQL finds title matches in search_vector by their weight, A.
+FULL_TEXT = {
+    "articles_fts": ("fts", "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))",
+                     "idx_articles_fts"),
+    "search_index": ("search_vector", "setweight(to_tsvector('simple', coalesce(search_title, '')), 'A') || "
+                     "to_tsvector('simple', coalesce(search_body, ''))", "idx_articles_search"),
+    "search_titles": None,
+}
+
+
+def search_query(dialect: str, groups: list[tuple[str, ...]], titles: bool = False) -> str:
+    """The search as the index's query language: every group (search_terms.query_groups) must match,
+    any of its terms may; terms are letters and digits only, so they need no escaping."""
+    if dialect == "postgresql":
+        weight = ":A" if titles else ""
+        return " & ".join("(" + " | ".join(f"{term}{weight}" for term in group) + ")" for group in groups)
+    return " AND ".join("(" + " OR ".join(f'"{term}"' for term in group) + ")" for group in groups)
+
+
+def search_sql(dialect: str, shape: str, titles: bool = False) -> str:
+    """SQL with one parameter, search_query(…): the matching articles (title matches only if `titles`) as
+
+    - "in": a condition on `r.article_id`; the matches drive the query (few matches);
+    - "walk": the same, but SQLite may not drive from the matches: it collects them once and walks
+      the queue's priority index (thousands of matches: a page is found long before the index ends);
+    - "probe": the same condition checked row by row during that walk (most articles match: cheaper
+      than collecting them);
+    - "rows": a subquery of `article_id`s, to join from (an early-stopping count);
+    - "nth": the id of the n-th match in id order (second parameter: n - 1), SQLite only: how
+      densely the first matches lie says how many there are (queue_view.search_condition)."""
+    if dialect == "postgresql":
+        match = "search_vector @@ to_tsquery('simple', ?)"
+        return {"in": f"r.article_id IN (SELECT id FROM articles WHERE {match})",
+                "walk": f"r.article_id IN (SELECT id FROM articles WHERE {match})",   # its planner chooses
+                "probe": f"EXISTS (SELECT 1 FROM articles s WHERE s.id = r.article_id AND s.{match})",
+                "rows": f"(SELECT id AS article_id FROM articles WHERE {match})"}[shape]
+    index = "search_titles" if titles else "search_index"
+    match = f"{index} MATCH ?"
+    return {"in": f"r.article_id IN (SELECT rowid FROM {index} WHERE {match})",
+            "walk": f"+r.article_id IN (SELECT rowid FROM {index} WHERE {match})",   # +: no index on it
+            "probe": f"EXISTS (SELECT 1 FROM {index} WHERE {match} AND rowid = r.article_id)",
+            "rows": f"(SELECT rowid AS article_id FROM {index} WHERE {match})",
+            "nth": f"SELECT rowid FROM {index} WHERE {match} ORDER BY rowid LIMIT 1 OFFSET ?"}[shape]
 
 
 # -- SQL translation -----------------------------------------------------------------------------
@@ -94,20 +139,29 @@ def to_postgres(sql: str, primary_keys=lambda table: ["id"]) -> list[str]:
     """One SQLite statement → the PostgreSQL statements that do the same (none: nothing to do)."""
     stripped = sql.strip().rstrip(";")
     head = stripped[:80].upper()
-    if re.match(r"INSERT\s+INTO\s+articles_fts\s*\(\s*articles_fts\s*\)\s*VALUES\s*\(\s*'rebuild'\s*\)$",
-                stripped, re.I):
-        return ["REINDEX INDEX idx_articles_fts"]    # the column is always current; rebuild its index compactly
-    if head.startswith("PRAGMA") or "ARTICLES_FTS(ARTICLES_FTS)" in head.replace(" ", ""):
+    names = "|".join(FULL_TEXT)
+    command = re.match(rf"INSERT\s+INTO\s+({names})\s*\(\s*\1\s*\)\s*VALUES\s*\(\s*'(\w+)'\s*\)$", stripped, re.I)
+    if command:   # the column is always current; 'rebuild' rebuilds its index compactly, others have no use
+        index = FULL_TEXT[command.group(1)]
+        return [f"REINDEX INDEX {index[2]}"] if index and command.group(2) == "rebuild" else []
+    if head.startswith("PRAGMA") or re.match(rf"INSERT\s+INTO\s+({names})\b", stripped, re.I):
         return []
-    if re.match(r"CREATE\s+VIRTUAL\s+TABLE\s+articles_fts\b", stripped, re.I):
-        return ["ALTER TABLE articles ADD COLUMN IF NOT EXISTS fts tsvector GENERATED ALWAYS AS "
-                "(to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))) STORED",
-                "CREATE INDEX IF NOT EXISTS idx_articles_fts ON articles USING gin (fts)"]
+    if re.match(rf"DROP\s+TRIGGER\s+IF\s+EXISTS\s+({names})_\w+$", stripped, re.I):
+        return []     # full-text sync triggers exist only in SQLite
+    virtual = re.match(rf"(CREATE\s+VIRTUAL|DROP)\s+TABLE\s+(?:IF\s+EXISTS\s+)?({names})\b", stripped, re.I)
+    if virtual:
+        if not FULL_TEXT[virtual.group(2)]:
+            return []
+        column, vector, index = FULL_TEXT[virtual.group(2)]
+        if virtual.group(1).upper() == "DROP":
+            return [f"DROP INDEX IF EXISTS {index}", f"ALTER TABLE articles DROP COLUMN IF EXISTS {column}"]
+        return [f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {column} tsvector GENERATED ALWAYS AS ({vector}) STORED",
+                f"CREATE INDEX IF NOT EXISTS {index} ON articles USING gin ({column})"]
     trigger = re.match(r"CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+(BEFORE|AFTER)\s+(.+?)\s+ON\s+(\w+)\s+"
                        r"(?:FOR\s+EACH\s+ROW\s+)?BEGIN\s+(.*)\s+END$", stripped, re.I | re.S)
     if trigger:
         name, when, event, table, body = trigger.groups()
-        if "articles_fts" in body:
+        if re.search(rf"\b({names})\b", body):
             return []    # the generated tsvector column keeps itself in sync
         abort = re.search(r"RAISE\s*\(\s*(?:ABORT|FAIL|ROLLBACK)\s*,\s*'([^']*)'\s*\)", body, re.I)
         if not abort:
@@ -117,8 +171,6 @@ def to_postgres(sql: str, primary_keys=lambda table: ["id"]) -> list[str]:
                 f"CREATE TRIGGER {name} {when} {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}_fn()"]
     if re.match(r"(CREATE\s+TABLE|ALTER\s+TABLE)", stripped, re.I):
         stripped = _ddl(stripped)
-    stripped = re.sub(r"SELECT\s+rowid\s+FROM\s+articles_fts\s+WHERE\s+articles_fts\s+MATCH\s+\?",
-                      "SELECT id FROM articles WHERE fts @@ " + FTS_PREFIX_QUERY, stripped, flags=re.I)
     stripped = re.sub(r"(?<!CROSS )(?<!LEFT )\bJOIN\s+json_each\(", "CROSS JOIN json_each(", stripped, flags=re.I)
     stripped = re.sub(r"json_each\(([^(),]+)(?:,\s*'\$\.(\w+)')?\)(\s+(?:AS\s+)?(\w+))?", _json_each, stripped,
                       flags=re.I)

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from .search_terms import reindex_all
+
 
 def m001_initial(db: sqlite_utils.Database) -> None:
     db["articles"].create({
@@ -168,9 +170,38 @@ def m551_articles_reply_to(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN reply_to TEXT")
 
 
+def m816_search_stems(db: sqlite_utils.Database) -> None:
+    """Search by stems (search_terms.py) instead of word beginnings: every article gets its analysed
+    title and text as two columns, indexed twice by FTS5: `search_index` (title and text: does the
+    article match?) and `search_titles` (title alone: title matches are listed first); no query needs
+    word positions or columns, so both keep document ids only (detail='none'). Triggers keep them in
+    sync; m102's index goes. The analyser is today's on purpose: the index must be analysed as the
+    queries are."""
+    for event in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER IF EXISTS articles_fts_{event}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute("ALTER TABLE articles ADD COLUMN search_title TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN search_body TEXT")
+    reindex_all(db)
+    options = "content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='none'"
+    db.execute(f"CREATE VIRTUAL TABLE search_index USING fts5(search_title, search_body, {options})")
+    db.execute(f"CREATE VIRTUAL TABLE search_titles USING fts5(search_title, {options})")
+    add = ("INSERT INTO search_index(rowid, search_title, search_body) VALUES (new.id, new.search_title, new.search_body);"
+           " INSERT INTO search_titles(rowid, search_title) VALUES (new.id, new.search_title);")
+    remove = ("INSERT INTO search_index(search_index, rowid, search_title, search_body)"
+              " VALUES ('delete', old.id, old.search_title, old.search_body);"
+              " INSERT INTO search_titles(search_titles, rowid, search_title) VALUES ('delete', old.id, old.search_title);")
+    db.execute(f"CREATE TRIGGER search_index_insert AFTER INSERT ON articles BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER search_index_delete AFTER DELETE ON articles BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER search_index_update AFTER UPDATE OF search_title, search_body ON articles "
+               f"BEGIN {remove} {add} END")
+    db.execute("INSERT INTO search_index(search_index) VALUES ('rebuild')")
+    db.execute("INSERT INTO search_titles(search_titles) VALUES ('rebuild')")
+
+
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
               m201_crawl_state, m401_learning_loop, m701_login_hardening,
-              m551_articles_reply_to]
+              m551_articles_reply_to, m816_search_stems]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from .dialect import PgDatabase, is_postgres_url, postgres_conninfo, sqlite_path, storage_errors
 from .migrations import migrate
+from .search_terms import search_columns
 from .transactions import write_transaction
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,8 @@ class Store:
             return StoredArticle(row[0], created=False)
         record = {key: article.get(key) for key in
                   ("url", "source", "lang", "title", "text", "author", "published", "encoding", "reply_to")}
-        record.update(content_hash=digest, fetched_at=article.get("fetched_at") or utc_now())
+        record.update(content_hash=digest, fetched_at=article.get("fetched_at") or utc_now(),
+                      **search_columns(record["title"], record["text"]))
         with self.db.atomic():
             article_id = self.db["articles"].insert(record).last_pk
         return StoredArticle(article_id, created=True)

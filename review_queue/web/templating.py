@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse
 
 from .. import i18n
-from ..rendering import as_label
+from ..rendering import as_label, search_hits
 from ..reports.report import TEMPLATES as REPORT_TEMPLATES
 from .security import csrf_token
 
@@ -36,6 +36,7 @@ def templates() -> Environment:
     env.filters["label"] = as_label
     env.filters["clock"] = local_time                                            # claim expiry, HH:MM
     env.filters["local_time"] = lambda iso: local_time(iso, "%Y-%m-%d %H:%M")    # audit entries
+    env.filters["hits"] = search_hits     # {{ title | hits(f.q) }}: escaped, search matches marked
     return env
 
 

@@ -74,7 +74,7 @@ def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | N
         "item": item, "f": f, "claim": claim,
         "link": safe_link(item["article"]["url"]),
         "text_html": highlight(item["article"]["text"], details.get("evidence"),
-                               lambda code: i18n.category_name(lang, code)),
+                               lambda code: i18n.category_name(lang, code), query=f.q),
         "evidence_codes": sorted((details.get("evidence") or {}).keys()) if isinstance(details.get("evidence"), dict) else [],
         "choices": _category_choices(item, chosen),
         "decision": decision,
