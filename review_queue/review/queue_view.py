@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, fields
 
 from ..storage.store import Store, utc_now
-from .decisions import REVIEW_STATUSES, history
+from ..storage.transactions import write_transaction
+from .decisions import REVIEW_STATUSES, claim_item, history
 from .double_review import BLIND, not_decided_by_sql, viewer_state
 from .incidents import get_incident, incident_articles
 
@@ -172,6 +173,16 @@ def first_free(store: Store, f: QueueFilter, user_id: int):
     free, params = _free_for(user_id)
     rows = queue_rows(store, f, free, params, "r.priority DESC, r.id", 1)
     return rows[0] if rows else None
+
+
+def claim_next(store: Store, f: QueueFilter, user, minutes: float):
+    """`first_free`, claimed for this monitor in the same write transaction that picks it: no
+    colleague is handed the same item, and nobody's "next" lands on it while the page loads."""
+    with write_transaction(store.db):
+        item = first_free(store, f, user.id)
+        if item is not None:
+            claim_item(store, item["id"], user, minutes)
+    return item
 
 
 def sources(store: Store) -> list[str]:

@@ -134,9 +134,10 @@ def signed_in_client(base_url: str, username: str, password: str = PASSWORD) -> 
     return client
 
 
-def decision_form(html: str) -> dict:
-    """The hidden fields of an item page's decision form (CSRF token, version, filters)."""
-    form = html[html.index('id="decision-form"'):]
+def decision_form(html: str, form_id: str = "decision-form") -> dict:
+    """The hidden fields of an item page's decision form (CSRF token, version, filters), or of its
+    re-decision form (`redecide-form`, on an item already decided)."""
+    form = html[html.index(f'id="{form_id}"'):]
     form = form[:form.index("</form>")]
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
 
