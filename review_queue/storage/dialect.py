@@ -255,8 +255,9 @@ def _literal(value) -> str:
 
 # -- connections: pooled, and re-opened after the server went away ---------------------------------
 POOL_SIZE = 10               # connections per process (per Store); PostgreSQL's default allows 100
-RECONNECT_TIMEOUT = 5.0      # the pool's connection attempts back off 1, 2, 4 s, then start over:
-                             # a server back after an outage is found within a few seconds
+RECONNECT_TIMEOUT = 2.0      # the pool retries a lost connection after 1 s, gives up after 2 and the next
+                             # request starts over at once: a server back after an outage of any length is
+                             # found within about a second (the pool's own backoff would grow to minutes)
 RETRIES = 2                  # a read (or a BEGIN) on a connection found dead is tried again this often
 RETRY_PAUSE = 0.2            # seconds, times the attempt number
 _BEGIN = re.compile(r"\s*BEGIN(?:\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
