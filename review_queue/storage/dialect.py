@@ -345,7 +345,7 @@ class PgDatabase:
         self._pool.putconn(conn)
 
     def _borrow(self, work, read: bool, transactional: bool = True):
-        """`work(connection)` on this thread's transaction, or on a pooled connection (module docstring)."""
+        """`work(connection)` on this thread's transaction, or on a pooled connection (class docstring)."""
         held = self._held()
         if held is not None:
             try:
@@ -357,17 +357,18 @@ class PgDatabase:
                 raise
         wrap = not read and transactional
         for attempt in range(RETRIES + 1):
-            conn, started = self._pool.getconn(), False
+            conn, sent = self._pool.getconn(), False
             try:
                 if wrap:
                     conn.execute("BEGIN")
-                started = True
+                sent = True
                 result = work(conn)
                 if wrap:
                     conn.execute("COMMIT")
                 return result
             except BaseException as exc:
-                if not self._lost(conn, exc) or attempt == RETRIES or not (read or not started):
+                harmless = read or not sent    # so far, nothing that could have been written
+                if not self._lost(conn, exc) or not harmless or attempt == RETRIES:
                     raise
                 time.sleep(RETRY_PAUSE * (attempt + 1))
             finally:
