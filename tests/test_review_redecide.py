@@ -7,11 +7,13 @@ import json
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from review_queue.reports.export import export_text
 from review_queue.review.decisions import history
 from review_queue.review.incidents import attach_to_incident
 from review_queue.review.users import get_user
+from sozwatch.cli import cli
 
 from .browser.support import decision_form, item_id_by_url, live_server, seed, signed_in_client
 from .fixtures.postgres import copy_to_postgres, postgres_bin, server  # noqa: F401 - fixture
@@ -147,3 +149,5 @@ def test_a_decision_on_a_decided_item_through_the_api_needs_redecide(db_path):
     assert after["overrides"]["username"] == "bob"
     assert [(e["username"], e["applied"], bool(e["overrides"])) for e in history(store, item_id)] == [
         ("bob", True, False), ("alice", False, False), ("alice", True, True)]
+    listing = CliRunner().invoke(cli, ["queue", "history", str(item_id), "--db", str(db_path)]).output.splitlines()
+    assert "REFUSED (already decided)" in listing[1] and "OVERRIDES bob's decision 1" in listing[2]

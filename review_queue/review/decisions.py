@@ -157,8 +157,10 @@ def decide(store: Store, item_id: int, user: User, seen_version: int, action: st
         last = last_applied(store, item_id)
         decided = rows[0]["status"] in DECIDED_STATUSES
         if rows[0]["version"] != seen_version or (decided and not redecide):
-            _log(store, item_id, user, action, now, seen_version, before, {"attempted": decision}, applied=False)
             refusal = Conflict if rows[0]["version"] != seen_version else AlreadyDecided
+            _log(store, item_id, user, action, now, seen_version, before,
+                 {"attempted": decision, "refused": "outdated_version" if refusal is Conflict else "already_decided"},
+                 applied=False)
             conflict = refusal(item_id, seen_version, rows[0]["version"], last and last["username"],
                                last and last["at"], current=before)
         else:
