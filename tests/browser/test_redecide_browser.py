@@ -73,3 +73,27 @@ def test_c_on_an_item_a_colleague_decided_applies_nothing_and_redecide_overrides
     assert alices["applied"] and alices["overrides"] == bobs["id"] and alices["after"]["status"] == "confirmed"
     expect(page.locator(".badge.override")).to_contain_text("bob")
     page.close()
+
+
+def test_the_incident_finder_offers_an_old_incident_and_confirming_joins_it(app, browser):
+    from review_queue.review.incidents import attach_to_incident
+    from .support import item_id_by_url
+    base, store = app
+    old = attach_to_incident(store, None, {"categories": ["A.detention"], "place": "Уральск"}, 1)
+    for _ in range(12):                    # newer ones: the old incident is not among the menu's recent ones
+        attach_to_incident(store, None, {"categories": ["A.detention"], "place": "Алматы"}, 1)
+    item_id = item_id_by_url(store, "https://kz.example/detained")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    sign_in(page, base, "alice")
+    page.goto(f"{base}/items/{item_id}")
+    assert page.locator(f'#incident-choice option[value="{old}"]').count() == 0
+    page.fill("#incident-search", "уральск")
+    sync_api.expect(page.locator("#incident-choice")).to_have_value(str(old))
+    page.keyboard.press("Enter")           # in the finder, Enter searches; it never submits the decision
+    page.wait_for_timeout(500)
+    assert "notice=decided" not in page.url
+    page.click("#confirm")
+    page.wait_for_url("**notice=decided*")
+    assert store.db.execute("SELECT incident_id FROM review_items WHERE id = ?", [item_id]).fetchone()[0] == old
+    page.close()
