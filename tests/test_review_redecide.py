@@ -76,6 +76,19 @@ def test_next_claims_the_item_and_a_colleagues_decision_leaves_the_page_read_onl
     assert [(e["username"], e["applied"]) for e in history(store, item_id)] == [("bob", True), ("alice", False)]
 
 
+def test_next_leaves_an_item_to_colleagues_once_its_monitor_asked_a_second_opinion(app):
+    base, store = app
+    alice, bob = signed_in_client(base, "alice"), signed_in_client(base, "bob")
+    handed = bob.get("/queue/next").headers["location"]
+    item_id = _item_id(handed)
+    form = decision_form(bob.get(handed).text)
+    assert bob.post(f"/items/{item_id}/decide", data={**form, "action": "second_opinion"}).status_code == 303
+    # The only item waiting for a second opinion is not bob's to take, nor to hold.
+    assert "notice=queue_empty" in bob.get("/queue/next?status=second_opinion").headers["location"]
+    assert _item_id(alice.get("/queue/next?status=second_opinion").headers["location"]) == item_id
+    assert store.db.execute("SELECT claimed_by FROM review_items WHERE id = ?", [item_id]).fetchone()[0] == 1
+
+
 def test_an_explicit_redecision_applies_and_is_recorded_as_overriding_the_colleagues(app):
     base, store = app
     alice, bob = signed_in_client(base, "alice"), signed_in_client(base, "bob")

@@ -162,10 +162,12 @@ def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_clai
 
 
 def _free_for(user_id: int) -> tuple[list[str], list]:
-    """Conditions for an item this monitor can take: no other monitor holds it, and it is not a
-    double-review item they already decided (it waits for another monitor, see double_review.py)."""
-    return (["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)", not_decided_by_sql("r")],
-            [user_id, utc_now(), user_id])
+    """Conditions for an item this monitor can take: no other monitor holds it, it is not a
+    double-review item they already decided (it waits for another monitor, see double_review.py),
+    nor one they asked a second opinion on (that is a colleague's to take)."""
+    return (["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)", not_decided_by_sql("r"),
+             "NOT (r.status = 'second_opinion' AND r.decided_by = ?)"],
+            [user_id, utc_now(), user_id, user_id])
 
 
 def first_free(store: Store, f: QueueFilter, user_id: int):

@@ -73,6 +73,8 @@ def test_c_on_an_item_a_colleague_decided_applies_nothing_and_redecide_overrides
     bobs, alices = history(store, item_id)
     assert alices["applied"] and alices["overrides"] == bobs["id"] and alices["after"]["status"] == "confirmed"
     expect(page.locator(".badge.override")).to_contain_text("bob")
+    page.keyboard.press("j")                     # moving on still works by key on a decided item
+    page.wait_for_url(lambda url: f"/items/{item_id}?" not in url)
     page.close()
 
 
