@@ -108,6 +108,35 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                  "Материалды {name} өзгертті ({at}); сіздің шешіміңіз қолданылмады, тарихта сақталды. "
                  "Қазіргі күйін қарап, қайта шешіңіз."),
     "decided": ("Решение сохранено.", "Decision saved.", "Шешім сақталды."),
+    "decided_notice": ("Уже решено: {status} ({name}, {at}). Ничего не нужно делать; чтобы изменить решение, "
+                       "нажмите «Перерешить».",
+                       "Already decided: {status} ({name}, {at}). Nothing to do here; to change the decision, "
+                       "use “Re-decide”.",
+                       "Шешім қабылданған: {status} ({name}, {at}). Ештеңе істеудің қажеті жоқ; шешімді өзгерту "
+                       "үшін «Қайта шешу» батырмасын басыңыз."),
+    "already_decided": ("{name} уже решил(а) этот материал ({at}): {status}. Ваше решение не применено и записано "
+                        "в историю; чтобы изменить решение, используйте «Перерешить».",
+                        "{name} already decided this item ({at}): {status}. Your decision was not applied and is "
+                        "kept in the history; to change the decision, use “Re-decide”.",
+                        "Бұл материалды {name} шешіп қойған ({at}): {status}. Сіздің шешіміңіз қолданылмады, "
+                        "тарихта сақталды; шешімді өзгерту үшін «Қайта шешу» қолданыңыз."),
+    "redecide": ("Перерешить", "Re-decide", "Қайта шешу"),
+    "redecide_other": ("Новое решение заменит решение {name} и будет записано в историю как пересмотр.",
+                       "Your decision will replace {name}'s and is recorded in the history as an override.",
+                       "Жаңа шешім {name} шешімін ауыстырады және тарихта қайта қарау ретінде жазылады."),
+    "redecide_own": ("Новое решение заменит ваше прежнее и будет записано в историю как пересмотр.",
+                     "Your decision will replace your earlier one and is recorded in the history as an override.",
+                     "Жаңа шешім бұрынғы шешіміңізді ауыстырады және тарихта қайта қарау ретінде жазылады."),
+    "override_of": ("пересмотр решения {name}", "overrides {name}'s decision", "{name} шешімін қайта қарау"),
+    "incident_current": ("текущий", "current", "ағымдағы"),
+    "incident_find": ("Найти инцидент", "Find an incident", "Оқиғаны табу"),
+    "incident_find_hint": ("номер или слова", "number or words", "нөмірі немесе сөздер"),
+    "db_unavailable": ("База данных сейчас не отвечает (перезапуск или сбой). Ничего не потеряно: страница "
+                       "обновится сама через {seconds} с; отправленную форму отправьте ещё раз.",
+                       "The database is not answering right now (a restart or a failure). Nothing is lost: this page "
+                       "reloads itself in {seconds} s; send a form again once it is back.",
+                       "Дерекқор қазір жауап бермейді (қайта іске қосу немесе ақау). Ештеңе жоғалған жоқ: бет "
+                       "{seconds} с кейін өзі жаңарады; жіберілген пішінді қайта жіберіңіз."),
     "blind_review_notice": ("Слепая двойная проверка: решите сами. Решения других мониторов скрыты, пока вы не решите.",
                             "Blind double review: decide on your own. Other monitors' decisions stay hidden "
                             "until you have decided.",

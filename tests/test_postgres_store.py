@@ -19,6 +19,7 @@ from review_queue.storage import crawl_state
 from review_queue.storage.bulk import bulk_add_candidates
 from review_queue.storage.store import Store
 
+from .browser.support import items_decided_twice
 from .fixtures.postgres import any_url, create_database, pg_url, postgres_bin, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None,
@@ -165,6 +166,7 @@ def test_eight_reviewers_at_once_lose_no_decision(pg_url):
     log = store.db.execute_returning_dicts("SELECT item_id, username, applied, from_version FROM decisions")
     assert len(log) == len(applied) + len(refused)          # every attempt kept, refused ones too
     assert sorted(r["item_id"] for r in log if r["applied"]) == item_ids
+    assert items_decided_twice(store) == []                # no decision applied over another's
     rows = store.db.execute("SELECT status, version, decided_by FROM review_items").fetchall()
     assert all(status in ("confirmed", "rejected") and version == 2 and decided_by for status, version, decided_by in rows)
     by_user = {u.id: u.username for u in users}

@@ -1,13 +1,18 @@
 """Acceptance 3: two monitors on one item. Claims route them apart; if both still decide,
-exactly one decision wins, the other gets a clear 409, and the audit trail keeps both."""
+exactly one decision wins, the other gets a clear 409, and the audit trail keeps both. And eight
+monitors working the queue through "next" at once, on SQLite and PostgreSQL (issue 17)."""
+import itertools
 import threading
 
 import pytest
 
+from classifiers.model import Prediction
 from review_queue.review.decisions import Conflict, claim_item, decide, history
 from review_queue.review.users import get_user
 
-from .browser.support import decision_form, item_id_by_url, seed, signed_in_client
+from .browser.support import (decision_form, item_id_by_url, items_decided_twice, live_server, seed,
+                              signed_in_client)
+from .fixtures.postgres import copy_to_postgres, postgres_bin, server as pg_server  # noqa: F401 - fixture
 
 URL = "https://kz.example/detained"
 
@@ -73,3 +78,70 @@ def test_a_stale_claim_expires_and_a_decision_on_an_outdated_version_is_refused(
     assert refused.value.last_by == "bob" and refused.value.current_version == 2
     decide(store, item_id, alice, 2, "confirm", {"categories": ["A.detention"]})   # on the fresh version: fine
     assert [e["applied"] for e in history(store, item_id)] == [True, False, True]
+
+
+MONITORS = ("bob", "carol", "dana", "erlan", "farida", "gulnar", "daulet")     # and alice: eight
+_names = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def busy_app(request, db_path):
+    """The review app over the seeded queue grown to 24 items, eight monitors: (base URL, Store)."""
+    store = seed(db_path, extra_users=MONITORS)
+    for i in range(19):
+        stored = store.add_article({"url": f"https://kz.example/busy{i}", "source": "busy.kz", "lang": "ru",
+                                    "title": f"Новость {i}", "text": f"Журналиста {i} вызвали в полицию."})
+        store.add_prediction(stored.id, Prediction(relevance=0.5 + i / 50, is_candidate=True, scores={},
+                                                   categories=["A.detention"]))
+    url = db_path
+    if request.param == "postgresql":
+        if postgres_bin() is None:
+            pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed (make system-deps installs it)")
+        store = copy_to_postgres(store, request.getfixturevalue("pg_server"), f"busy{next(_names)}")
+        url = store.url
+    with live_server(url) as base:
+        yield base, store
+
+
+def test_eight_monitors_taking_next_decide_every_item_once_and_never_land_on_a_decided_one(busy_app):
+    base, store = busy_app
+    n_items = store.db.execute("SELECT COUNT(*) FROM review_items").fetchone()[0]
+    clients = {name: signed_in_client(base, name) for name in ("alice", *MONITORS)}
+    start, lock = threading.Barrier(len(clients)), threading.Lock()
+    posted, landed_on_decided, errors = [], [], []
+
+    def monitor(k, name, client):
+        try:
+            start.wait()
+            for _ in range(3 * n_items):
+                location = client.get("/queue/next").headers["location"]
+                if not location.startswith("/items/"):
+                    return                                        # the queue is empty
+                page = client.get(location).text
+                item_id = int(location.split("/")[2].split("?")[0])
+                if 'id="decision-form"' not in page:
+                    with lock:
+                        landed_on_decided.append((name, item_id))
+                    continue
+                choice = {"action": "confirm", "categories": ["A.detention"]} if k % 2 else \
+                    {"action": "reject", "reject_reason": "not_incident"}
+                response = client.post(f"/items/{item_id}/decide", data={**decision_form(page), **choice})
+                with lock:
+                    posted.append((name, item_id, response.status_code))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=monitor, args=(k, name, client))
+               for k, (name, client) in enumerate(clients.items())]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    assert landed_on_decided == []                                   # "next" hands out a claimed item
+    assert sorted(item for _, item, _ in posted) == list(range(1, n_items + 1))   # each item decided once
+    assert {code for _, _, code in posted} == {303}
+    assert items_decided_twice(store) == []                          # no silent second decision
+    statuses = store.db.execute("SELECT status, COUNT(*) FROM review_items GROUP BY status").fetchall()
+    assert {status for status, _ in statuses} <= {"confirmed", "rejected"}
+    assert len({name for name, _, _ in posted}) > 1                  # they really worked side by side

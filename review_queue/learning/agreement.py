@@ -64,11 +64,12 @@ def krippendorff_alpha(units: list[list]) -> float | None:
 
 
 def double_review_labels(store: Store) -> dict[int, list[dict]]:
-    """{item id: [each monitor's first applied decision, oldest first]} for double-reviewed items."""
+    """{item id: [each monitor's first applied decision, oldest first]} for double-reviewed items.
+    A re-decision (an override, made knowing the decision it replaces) is no independent label."""
     rows = store.db.execute_returning_dicts(
         """SELECT d.item_id, d.user_id, d.username, d.action, d.after FROM decisions d
            JOIN review_items r ON r.id = d.item_id
-           WHERE r.double_review = 1 AND d.applied = 1 ORDER BY d.item_id, d.id""")
+           WHERE r.double_review = 1 AND d.applied = 1 AND d.overrides IS NULL ORDER BY d.item_id, d.id""")
     labels: dict[int, list[dict]] = {}
     for item_id, firsts in first_per_monitor(rows).items():
         labels[item_id] = []

@@ -18,7 +18,7 @@ COLUMNS = {
     "incidents": ["incident_id", "date", "place", "categories", "attack_type", "perpetrator", "victims",
                   *INCIDENT_KINDS, "item_ids", "urls", "notes", "created_by", "created_at", "updated_at"],
     "decisions": ["decision_id", "item_id", "at", "user", "action", "status", "categories", "attack_type",
-                  "perpetrator", "victims", "reject_reason", "reject_note", "notes", "incident_id", "url", "title"],
+                  "perpetrator", "victims", "reject_reason", "reject_note", "notes", "incident_id", "url", "title", "overrides"],
 }
 
 
@@ -64,7 +64,8 @@ def decision_records(store: Store) -> Iterator[dict]:
                "victims": after.get("victims", []), "reject_reason": after.get("reject_reason"),
                "reject_note": after.get("reject_note"),
                "notes": after.get("notes"), "incident_id": after.get("incident_id"),
-               "url": row["url"], "title": row["title"]}
+               "url": row["url"], "title": row["title"],
+               "overrides": (after.get("overrides") or {}).get("decision_id")}
 
 
 def records(store: Store, what: str) -> Iterator[dict]:

@@ -2,7 +2,10 @@
 
 Every decision carries the item version the monitor saw. A decision on an outdated
 version is refused (and logged as refused), never applied over someone else's. An item
-set for double review is first decided blind by several monitors (double_review.py).
+already decided (confirmed or rejected) takes a new decision only as a deliberate
+re-decision, which the audit trail records as overriding the decision it replaces; an
+ordinary decision on it is refused like an outdated one. An item set for double review is
+first decided blind by several monitors (double_review.py).
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from .users import User
 ACTIONS = ("confirm", "reject", "second_opinion")
 STATUS_AFTER = {"confirm": "confirmed", "reject": "rejected", "second_opinion": "second_opinion"}
 REVIEW_STATUSES = STATUSES
+DECIDED_STATUSES = ("confirmed", "rejected")   # out of the queue: changed only by a re-decision
+NEW_INCIDENT = "new"   # join_incident: open a new incident even if the item is in one
 REJECT_REASONS = ("not_incident", "not_media", "outside_kazakhstan", "duplicate", "old_news", "other")
 DEFAULT_CLAIM_MINUTES = 5
 
@@ -48,6 +53,10 @@ class Conflict(Exception):
     last_by: str | None
     last_at: str | None
     current: dict = field(default_factory=dict)
+
+
+class AlreadyDecided(Conflict):
+    """The item is already confirmed or rejected and the decision was not a re-decision."""
 
 
 @dataclass
@@ -126,11 +135,17 @@ def _values(lines) -> list[str]:
 
 
 def decide(store: Store, item_id: int, user: User, seen_version: int, action: str, fields: dict,
-           join_incident: int | None = None) -> dict:
+           join_incident: int | str | None = None, redecide: bool = False) -> dict:
     """Apply a decision made on `seen_version`; return the item's new state.
 
-    Raises Conflict if the item moved on since (the refused attempt is still logged),
-    DecisionError for a malformed decision, ItemNotFound for an unknown item.
+    A confirmation joins incident `join_incident`, opens a new one if it is NEW_INCIDENT, and
+    otherwise (None) keeps the item in the incident it is in (a new one if none). On an item
+    already decided only `redecide` applies a decision; the audit entry then names the decision
+    it overrides (`overrides`, and `after["overrides"]` with whose it was).
+
+    Raises Conflict if the item moved on since, AlreadyDecided if it is decided and this is
+    not a re-decision (either way the refused attempt is still logged), DecisionError for a
+    malformed decision, ItemNotFound for an unknown item.
     """
     decision = clean_decision(action, fields)
     now = utc_now()
@@ -139,13 +154,18 @@ def decide(store: Store, item_id: int, user: User, seen_version: int, action: st
         if not rows:
             raise ItemNotFound(item_id)
         before = _state(rows[0])
-        if rows[0]["version"] != seen_version:
-            _log(store, item_id, user, action, now, seen_version, before, {"attempted": decision}, applied=False)
-            last = store.db.execute("SELECT username, at FROM decisions WHERE item_id = ? AND applied = 1 "
-                                    "ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
-            conflict = Conflict(item_id, seen_version, rows[0]["version"], *(last or (None, None)), current=before)
+        last = last_applied(store, item_id)
+        decided = rows[0]["status"] in DECIDED_STATUSES
+        if rows[0]["version"] != seen_version or (decided and not redecide):
+            refusal = Conflict if rows[0]["version"] != seen_version else AlreadyDecided
+            _log(store, item_id, user, action, now, seen_version, before,
+                 {"attempted": decision, "refused": "outdated_version" if refusal is Conflict else "already_decided"},
+                 applied=False)
+            conflict = refusal(item_id, seen_version, rows[0]["version"], last and last["username"],
+                               last and last["at"], current=before)
         else:
             conflict = None
+            overrides = last if decided else None
             outcome = _double_review_outcome(store, rows[0], user, decision)
             if outcome == WAITING:
                 # Logged and applied, but the item stays in the queue as it was for the next monitor.
@@ -157,7 +177,8 @@ def decide(store: Store, item_id: int, user: User, seen_version: int, action: st
                 status = "second_opinion" if outcome == DISAGREED else STATUS_AFTER[action]
                 incident_id = None
                 if status == "confirmed":
-                    incident_id = attach_to_incident(store, join_incident, decision, user.id)
+                    join = rows[0]["incident_id"] if join_incident is None else join_incident
+                    incident_id = attach_to_incident(store, None if join == NEW_INCIDENT else join, decision, user.id)
                 # Monitors who disagree leave no decision on the item: both stay in its history.
                 stored = None if outcome == DISAGREED else json.dumps(decision, ensure_ascii=False)
                 store.db.execute(
@@ -170,7 +191,11 @@ def decide(store: Store, item_id: int, user: User, seen_version: int, action: st
             after.pop("action")
             if outcome:
                 after["double_review"] = outcome
-            _log(store, item_id, user, action, now, seen_version, before, after, applied=True)
+            if overrides:
+                after["overrides"] = {"decision_id": overrides["id"], "username": overrides["username"],
+                                      "at": overrides["at"], "action": overrides["action"]}
+            _log(store, item_id, user, action, now, seen_version, before, after, applied=True,
+                 overrides=overrides and overrides["id"])
     if conflict:
         raise conflict
     return after
@@ -189,18 +214,27 @@ def _double_review_outcome(store: Store, row: dict, user: User, decision: dict) 
 
 
 def _log(store: Store, item_id: int, user: User, action: str, at: str, from_version: int,
-         before: dict, after: dict, applied: bool) -> None:
+         before: dict, after: dict, applied: bool, overrides: int | None = None) -> None:
     store.db.execute(
-        "INSERT INTO decisions (item_id, user_id, username, action, applied, at, from_version, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO decisions (item_id, user_id, username, action, applied, at, from_version, before, after, "
+        "overrides) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [item_id, user.id, user.username, action, int(applied), at, from_version,
-         json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)])
+         json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False), overrides])
+
+
+def last_applied(store: Store, item_id: int) -> dict | None:
+    """The decision that made the item what it is now (id, username, action, at), or None."""
+    rows = store.db.execute_returning_dicts(
+        "SELECT id, username, action, at FROM decisions WHERE item_id = ? AND applied = 1 ORDER BY id DESC LIMIT 1",
+        [item_id])
+    return rows[0] if rows else None
 
 
 def history(store: Store, item_id: int) -> list[dict]:
-    """Every decision on the item, oldest first, refused attempts included."""
+    """Every decision on the item, oldest first, refused attempts included; `overrides` is the id
+    of the decision a re-decision replaced."""
     rows = store.db.execute_returning_dicts(
-        "SELECT id, item_id, username, action, applied, at, from_version, before, after FROM decisions "
+        "SELECT id, item_id, username, action, applied, at, from_version, before, after, overrides FROM decisions "
         "WHERE item_id = ? ORDER BY id", [item_id])
     for row in rows:
         row["before"], row["after"] = json.loads(row["before"]), json.loads(row["after"])

@@ -27,6 +27,45 @@ def recent_incidents(store: Store, categories: list[str], limit: int = 8) -> lis
     return [incident for incident in map(_incident, rows) if wanted & set(incident["categories"])][:limit]
 
 
+def incident_choices(store: Store, categories: list[str], current_id: int | None) -> list[dict]:
+    """What the item page's incident control offers: the item's own incident first (whatever its
+    age or categories: re-confirming keeps the item there), then recent ones sharing a category."""
+    current = get_incident(store, current_id) if current_id else None
+    others = [incident for incident in recent_incidents(store, categories) if incident["id"] != current_id]
+    return ([current] if current else []) + others
+
+
+def find_incidents(store: Store, text: str, limit: int = 20) -> list[dict]:
+    """Any incident, however old: by number ("12" or "#12"), else those whose date, place, victims,
+    categories, attack type, perpetrator or notes contain every word (case-insensitive), latest first.
+    Scans every incident, in Python since SQLite's LIKE folds only ASCII case: a year's incidents
+    number in the hundreds."""
+    text = text.strip()
+    number = text.lstrip("#")
+    if number.isdigit():
+        found = get_incident(store, int(number))
+        return [found] if found else []
+    words = text.casefold().split()
+    if not words:
+        return []
+    found = []
+    for incident in map(_incident, store.db.execute_returning_dicts(
+            "SELECT * FROM incidents ORDER BY updated_at DESC, id DESC")):
+        haystack = " ".join(str(v) for v in (
+            incident["date"], incident["place"], *incident["victims"], *incident["categories"],
+            incident["attack_type"], incident["perpetrator"], incident["notes"]) if v).casefold()
+        if all(word in haystack for word in words):
+            found.append(incident)
+            if len(found) == limit:
+                break
+    return found
+
+
+def incident_label(incident: dict) -> str:
+    """One line naming an incident in the item page's control: number, date, place, categories."""
+    return f"#{incident['id']} {incident['date'] or ''} {incident['place'] or ''} — {', '.join(incident['categories'])}"
+
+
 def _merge(old: list, new: list) -> list:
     return old + [value for value in new if value not in old]
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, fields
 from ..storage.dialect import search_query, search_sql
 from ..storage.search_terms import query_groups
 from ..storage.store import Store, utc_now
-from .decisions import REVIEW_STATUSES, history
+from ..storage.transactions import write_transaction
+from .decisions import REVIEW_STATUSES, claim_item, history
 from .double_review import BLIND, not_decided_by_sql, viewer_state
 from .incidents import get_incident, incident_articles
 
@@ -241,10 +242,12 @@ def neighbour(store: Store, f: QueueFilter, item: dict, forward: bool, skip_clai
 
 
 def _free_for(user_id: int) -> tuple[list[str], list]:
-    """Conditions for an item this monitor can take: no other monitor holds it, and it is not a
-    double-review item they already decided (it waits for another monitor, see double_review.py)."""
-    return (["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)", not_decided_by_sql("r")],
-            [user_id, utc_now(), user_id])
+    """Conditions for an item this monitor can take: no other monitor holds it, it is not a
+    double-review item they already decided (it waits for another monitor, see double_review.py),
+    nor one they asked a second opinion on (that is a colleague's to take)."""
+    return (["(r.claimed_by IS NULL OR r.claimed_by = ? OR r.claimed_until < ?)", not_decided_by_sql("r"),
+             "NOT (r.status = 'second_opinion' AND r.decided_by = ?)"],
+            [user_id, utc_now(), user_id, user_id])
 
 
 def first_free(store: Store, f: QueueFilter, user_id: int):
@@ -252,6 +255,16 @@ def first_free(store: Store, f: QueueFilter, user_id: int):
     free, params = _free_for(user_id)
     rows = queue_rows(store, f, free, params, "r.priority DESC, r.id", 1)
     return rows[0] if rows else None
+
+
+def claim_next(store: Store, f: QueueFilter, user, minutes: float):
+    """`first_free`, claimed for this monitor in the same write transaction that picks it: no
+    colleague is handed the same item, and nobody's "next" lands on it while the page loads."""
+    with write_transaction(store.db):
+        item = first_free(store, f, user.id)
+        if item is not None:
+            claim_item(store, item["id"], user, minutes)
+    return item
 
 
 def sources(store: Store) -> list[str]:

@@ -22,10 +22,14 @@ same small surface (execute, execute_returning_dicts, atomic, conn.executemany, 
 | `RAISE(ABORT, msg)` triggers             | a PL/pgSQL trigger function that raises                 |
 | `BEGIN IMMEDIATE` (take the write lock)  | `BEGIN` + `pg_advisory_xact_lock`: writers serialize    |
 | WAL, `busy_timeout`, other PRAGMAs       | nothing (MVCC; `lock_timeout` plays busy_timeout's part)|
+| one connection, kept by its thread       | a pool shared by threads, drained and re-filled after a |
+|                                          | server restart; reads retried (PgDatabase)              |
 """
 from __future__ import annotations
 
 import re
+import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Iterable
 
@@ -216,8 +220,7 @@ class _Conn:
 
     @property
     def in_transaction(self) -> bool:
-        from psycopg.pq import TransactionStatus
-        return self.db.raw.info.transaction_status != TransactionStatus.IDLE
+        return self.db._held() is not None
 
     def execute(self, sql: str, params: Iterable | None = None):
         return self.db.execute(sql, params)
@@ -226,12 +229,10 @@ class _Conn:
         return self.db.executemany(sql, rows)
 
     def commit(self):
-        if self.in_transaction:
-            self.db.raw.execute("COMMIT")
+        self.db._finish("COMMIT")
 
     def rollback(self):
-        if self.in_transaction:
-            self.db.raw.execute("ROLLBACK")
+        self.db._finish("ROLLBACK")
 
 
 class PgTable:
@@ -242,7 +243,7 @@ class PgTable:
         self.last_pk = None
 
     def exists(self) -> bool:
-        return self.db.raw.execute("SELECT to_regclass(%s)", [self.name]).fetchone()[0] is not None
+        return self.db._pg("SELECT to_regclass(%s)", [self.name]).fetchone()[0] is not None
 
     @property
     def rows(self):
@@ -263,19 +264,19 @@ class PgTable:
             parts.append(part)
         for column, other, other_column in foreign_keys:
             parts.append(f"FOREIGN KEY ({column}) REFERENCES {other}({other_column})")
-        self.db.raw.execute(f"CREATE TABLE {self.name} ({', '.join(parts)})")
+        self.db._pg(f"CREATE TABLE {self.name} ({', '.join(parts)})")
         return self
 
     def create_index(self, columns: list[str], index_name: str | None = None, unique: bool = False, **_ignored):
         name = index_name or f"idx_{self.name}_{'_'.join(columns)}"
-        self.db.raw.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {name} ON {self.name} ({', '.join(columns)})")
+        self.db._pg(f"CREATE {'UNIQUE ' if unique else ''}INDEX {name} ON {self.name} ({', '.join(columns)})")
         return self
 
     def insert(self, record: dict, **_ignored) -> "PgTable":
         columns = list(record)
         keys = self.db.primary_keys(self.name)
         returning = f" RETURNING {keys[0]}" if keys else ""
-        row = self.db.raw.execute(
+        row = self.db._pg(
             f"INSERT INTO {self.name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}){returning}",
             [record[c] for c in columns]).fetchone() if columns else None
         self.last_pk = row[0] if row else None
@@ -304,19 +305,61 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+# -- connections: pooled, and re-opened after the server went away ---------------------------------
+POOL_SIZE = 10               # connections per process (per Store); PostgreSQL's default allows 100
+RECONNECT_TIMEOUT = 2.0      # the pool retries a lost connection after 1 s, gives up after 2 and the next
+                             # request starts over at once: a server back after an outage of any length is
+                             # found within about a second (the pool's own backoff would grow to minutes)
+RETRIES = 2                  # a read (or a BEGIN) on a connection found dead is tried again this often
+RETRY_PAUSE = 0.2            # seconds, times the attempt number
+_BEGIN = re.compile(r"\s*BEGIN(?:\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
+_END = re.compile(r"\s*(COMMIT|END|ROLLBACK)(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
+_READ = re.compile(r"\s*(SELECT|SHOW|EXPLAIN|VALUES)\b", re.I)
+_OUTSIDE_TRANSACTION = re.compile(r"\s*(VACUUM|CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b.*\bCONCURRENTLY)",
+                                  re.I | re.S)
+
+
+def _is_read(sql: str) -> bool:
+    """Statements that change nothing, so that running one twice is harmless (SELECT … FOR UPDATE
+    aside, which only takes locks and is not used outside transactions)."""
+    return bool(_READ.match(sql))
+
+
 class PgDatabase:
-    """The PostgreSQL side of `store.db` (see the module docstring). One connection, autocommit
-    outside explicit transactions, as sqlite_utils behaves."""
+    """The PostgreSQL side of `store.db` (see the module docstring), safe to share between threads.
+
+    Connections come from a pool (psycopg_pool): outside a transaction each statement borrows
+    one and gives it back at once, as sqlite_utils autocommits; a transaction (BEGIN … COMMIT,
+    `atomic`) keeps its connection, per thread, until it ends. After a server restart every
+    pooled connection is dead, and PostgreSQL says so only when one is used: the first failure
+    drains the pool, a read or a BEGIN is tried again on a fresh connection (nothing was written
+    yet), and a write outside a transaction runs as its own transaction so that a dead connection
+    shows at its BEGIN, before anything is sent. While the server is down, asking for a connection
+    fails after `wait` seconds with psycopg_pool.PoolTimeout, a psycopg.OperationalError like any
+    other lost connection (storage_errors(), database_unavailable())."""
 
     dialect = "postgresql"
 
-    def __init__(self, conninfo: str, lock_timeout: float = 10.0):
+    def __init__(self, conninfo: str, lock_timeout: float = 10.0, wait: float = 10.0):
         try:
             import psycopg
+            from psycopg_pool import ConnectionPool
         except ImportError:
-            raise RuntimeError("a postgresql:// database needs psycopg: pip install -e '.[scale]'") from None
-        self.raw = psycopg.connect(conninfo, autocommit=True)
-        self.raw.execute(f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'")
+            raise RuntimeError("a postgresql:// database needs psycopg and psycopg_pool: "
+                               "pip install -e '.[scale]'") from None
+        self._psycopg = psycopg
+        # One plain connection first: a wrong URL or password fails here with psycopg's own
+        # message, not as a pool timeout.
+        psycopg.connect(conninfo, connect_timeout=max(2, int(wait))).close()
+
+        def configure(conn):
+            conn.execute(f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'")
+
+        self._pool = ConnectionPool(conninfo, min_size=1, max_size=POOL_SIZE, timeout=wait,
+                                    reconnect_timeout=RECONNECT_TIMEOUT, num_workers=1, configure=configure,
+                                    kwargs={"autocommit": True, "connect_timeout": max(2, int(wait))},
+                                    name="sozwatch", open=True)
+        self._local = threading.local()
         self.conn = _Conn(self)
         self._pks: dict[str, list[str]] = {}
         self._sequences: dict[tuple[str, str], str | None] = {}
@@ -325,52 +368,160 @@ class PgDatabase:
         return PgTable(self, table)
 
     def close(self) -> None:
-        self.raw.close()
+        held = self._held()
+        if held is not None:
+            self._local.conn = None
+            self._pool.putconn(held)
+        self._pool.close()
 
-    def primary_keys(self, table: str) -> list[str]:
+    # -- borrowing connections ----------------------------------------------------------------
+    def _held(self):
+        """This thread's connection while it is inside a transaction, else None."""
+        return getattr(self._local, "conn", None)
+
+    def _lost(self, conn, exc: BaseException) -> bool:
+        """Whether `exc` means the connection is gone (server restarted, network cut), not that the
+        statement failed; then every pooled connection to that server is presumed dead too."""
+        if not (isinstance(exc, self._psycopg.OperationalError) and conn.broken):
+            return False
+        self._pool.drain()
+        return True
+
+    def _give_back(self, conn) -> None:
+        from psycopg.pq import TransactionStatus
+        if conn.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+            try:
+                conn.execute("ROLLBACK")   # a write that failed half-way; the pool would warn about it
+            except self._psycopg.OperationalError:
+                pass                       # lost meanwhile: the pool replaces a broken connection
+        self._pool.putconn(conn)
+
+    def _borrow(self, work, read: bool, transactional: bool = True):
+        """`work(connection)` on this thread's transaction, or on a pooled connection (class docstring)."""
+        held = self._held()
+        if held is not None:
+            try:
+                return work(held)
+            except BaseException as exc:
+                if self._lost(held, exc):
+                    self._local.conn = None     # the transaction is gone with its connection
+                    self._pool.putconn(held)
+                raise
+        wrap = not read and transactional
+        for attempt in range(RETRIES + 1):
+            conn, sent = self._pool.getconn(), False
+            try:
+                if wrap:
+                    conn.execute("BEGIN")
+                sent = True
+                result = work(conn)
+                if wrap:
+                    conn.execute("COMMIT")
+                return result
+            except BaseException as exc:
+                harmless = read or not sent    # so far, nothing that could have been written
+                if not self._lost(conn, exc) or not harmless or attempt == RETRIES:
+                    raise
+                time.sleep(RETRY_PAUSE * (attempt + 1))
+            finally:
+                self._give_back(conn)
+
+    def _begin(self, lock: bool) -> None:
+        """Start this thread's transaction on a pooled connection; with `lock`, take the write lock."""
+        def start(conn):
+            conn.execute("BEGIN")
+            if lock:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
+
+        for attempt in range(RETRIES + 1):
+            conn = self._pool.getconn()
+            try:
+                start(conn)
+            except BaseException as exc:
+                lost = self._lost(conn, exc)
+                self._give_back(conn)
+                if not lost or attempt == RETRIES:
+                    raise
+                time.sleep(RETRY_PAUSE * (attempt + 1))
+            else:
+                self._local.conn = conn
+                return
+
+    def _finish(self, command: str) -> None:
+        """COMMIT or ROLLBACK this thread's transaction and give its connection back (none: nothing to do)."""
+        held = self._held()
+        if held is None:
+            return
+        self._local.conn = None
+        try:
+            held.execute("ROLLBACK" if command.upper() == "ROLLBACK" else "COMMIT")
+        except BaseException as exc:
+            self._lost(held, exc)
+            raise
+        finally:
+            self._give_back(held)
+
+    def _pg(self, sql: str, params: Iterable | None = None) -> _Result:
+        """One statement already in PostgreSQL's SQL."""
+        def work(conn):
+            cursor = conn.execute(sql, params)
+            return _Result(cursor.fetchall() if cursor.description else [], cursor.rowcount, cursor.description)
+        return self._borrow(work, read=_is_read(sql), transactional=not _OUTSIDE_TRANSACTION.match(sql))
+
+    # -- schema lookups -------------------------------------------------------------------------
+    def primary_keys(self, table: str, conn=None) -> list[str]:
         if table not in self._pks:
-            self._pks[table] = [r[0] for r in self.raw.execute(
-                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary", [table])]
+            sql = ("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                   "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary")
+            rows = conn.execute(sql, [table]).fetchall() if conn is not None else self._pg(sql, [table]).fetchall()
+            self._pks[table] = [r[0] for r in rows]
         return self._pks[table]
 
-    def sync_sequence(self, table: str, column: str) -> None:
+    def sync_sequence(self, table: str, column: str, conn=None) -> None:
         """Rows inserted with explicit ids (bulk loads) must not collide with the next serial id."""
+        run = (lambda sql, params: conn.execute(sql, params)) if conn is not None else self._pg
         key = (table, column)
         if key not in self._sequences:
-            self._sequences[key] = self.raw.execute("SELECT pg_get_serial_sequence(%s, %s)",
-                                                    [table, column]).fetchone()[0]
+            self._sequences[key] = run("SELECT pg_get_serial_sequence(%s, %s)", [table, column]).fetchone()[0]
         if self._sequences[key]:   # next id max + 1; 1 in an empty table (is_called false)
-            self.raw.execute(f"SELECT setval(%s, COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table}",
-                             [self._sequences[key]])
+            run(f"SELECT setval(%s, COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table}",
+                [self._sequences[key]])
 
+    # -- the sqlite_utils surface ------------------------------------------------------------------
     def _run(self, sql: str, params, many: bool = False):
-        if re.match(r"\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE)\b", sql, re.I):
-            self.raw.execute("BEGIN")
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
+        begin = _BEGIN.match(sql)
+        if begin:
+            self._begin(lock=(begin.group(1) or "").upper() in ("IMMEDIATE", "EXCLUSIVE"))
             return _Result()
-        if re.match(r"\s*BEGIN\s+DEFERRED\b", sql, re.I):
-            sql = "BEGIN"
-        statements = to_postgres(sql, self.primary_keys)
-        result = _Result()
-        for statement in statements:
-            cursor = self.raw.cursor()
-            insert = re.match(r"\s*INSERT\s+INTO\s+(\w+)", statement, re.I)
-            wants_id = bool(insert and not many and "RETURNING" not in statement.upper()
-                            and self.primary_keys(insert.group(1)) == ["id"])
-            if wants_id:   # cursor.lastrowid, as SQLite gives it
-                statement += " RETURNING id"
-            if many:
-                cursor.executemany(statement, [list(p) for p in params])
-            else:
-                cursor.execute(statement, list(params) if params is not None and statement.count("%s") else None)
-            rows = cursor.fetchall() if cursor.description else []
-            result = _Result([] if wants_id else rows, cursor.rowcount, None if wants_id else cursor.description)
-            if wants_id:
-                result.lastrowid = rows[0][0] if rows else None
-            explicit_id = re.match(r"\s*INSERT\s+INTO\s+(\w+)\s*\(\s*id\s*,", statement, re.I)
-            if explicit_id:
-                self.sync_sequence(explicit_id.group(1), "id")
+        end = _END.match(sql)
+        if end:
+            self._finish(end.group(1))
+            return _Result()
+
+        def work(conn):
+            statements = to_postgres(sql, lambda table: self.primary_keys(table, conn))
+            result = _Result()
+            for statement in statements:
+                cursor = conn.cursor()
+                insert = re.match(r"\s*INSERT\s+INTO\s+(\w+)", statement, re.I)
+                wants_id = bool(insert and not many and "RETURNING" not in statement.upper()
+                                and self.primary_keys(insert.group(1), conn) == ["id"])
+                if wants_id:   # cursor.lastrowid, as SQLite gives it
+                    statement += " RETURNING id"
+                if many:
+                    cursor.executemany(statement, [list(p) for p in params])
+                else:
+                    cursor.execute(statement, list(params) if params is not None and statement.count("%s") else None)
+                rows = cursor.fetchall() if cursor.description else []
+                result = _Result([] if wants_id else rows, cursor.rowcount, None if wants_id else cursor.description)
+                if wants_id:
+                    result.lastrowid = rows[0][0] if rows else None
+                explicit_id = re.match(r"\s*INSERT\s+INTO\s+(\w+)\s*\(\s*id\s*,", statement, re.I)
+                if explicit_id:
+                    self.sync_sequence(explicit_id.group(1), "id", conn)
+            return result
+
+        result = self._borrow(work, read=not many and _is_read(sql), transactional=not _OUTSIDE_TRANSACTION.match(sql))
         if re.match(r"\s*(CREATE|ALTER|DROP)\b", sql, re.I):
             self._pks.clear()
             self._sequences.clear()
@@ -390,37 +541,39 @@ class PgDatabase:
 
     @contextmanager
     def atomic(self):
-        if self.conn.in_transaction:
+        held = self._held()
+        if held is not None:
             name = f"sp_{id(object())}"
-            self.raw.execute(f"SAVEPOINT {name}")
+            self._pg(f"SAVEPOINT {name}")
             try:
                 yield self
             except BaseException:
-                if self.conn.in_transaction:
-                    self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                    self.raw.execute(f"RELEASE SAVEPOINT {name}")
+                if self._held() is held:      # not when the connection (and the transaction) was lost
+                    self._pg(f"ROLLBACK TO SAVEPOINT {name}")
+                    self._pg(f"RELEASE SAVEPOINT {name}")
                 raise
             else:
-                self.raw.execute(f"RELEASE SAVEPOINT {name}")
+                self._pg(f"RELEASE SAVEPOINT {name}")
         else:
-            self.raw.execute("BEGIN")
+            self._begin(lock=False)
             try:
                 yield self
             except BaseException:
-                self.conn.rollback()
+                self._finish("ROLLBACK")
                 raise
-            self.raw.execute("COMMIT")
+            self._finish("COMMIT")
 
     def enable_wal(self) -> None:   # PostgreSQL needs no journal mode
         pass
 
     def table_names(self) -> list[str]:
-        return [r[0] for r in self.raw.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")]
+        return [r[0] for r in self._pg(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1").fetchall()]
 
 
 def storage_errors() -> tuple[type[BaseException], ...]:
-    """What a refused write raises on either backend (disk full, locked, connection lost)."""
+    """What a refused write raises on either backend (disk full, locked, connection lost; for
+    PostgreSQL also psycopg_pool.PoolTimeout, no connection within the wait, a subclass)."""
     import sqlite3
     errors: list[type[BaseException]] = [sqlite3.OperationalError]
     try:
@@ -429,3 +582,19 @@ def storage_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     return tuple(errors)
+
+
+_SQLITE_TRANSIENT = ("locked", "busy", "disk i/o error", "unable to open")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot answer now (server down or restarting, no connection
+    free, locked too long, I/O error) rather than that a statement is wrong: worth a 503 and a retry."""
+    import sqlite3
+    if isinstance(exc, sqlite3.OperationalError):
+        return any(word in str(exc).lower() for word in _SQLITE_TRANSIENT)
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.OperationalError)

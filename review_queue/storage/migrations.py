@@ -199,9 +199,15 @@ def m816_search_stems(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO search_titles(search_titles) VALUES ('rebuild')")
 
 
+def m901_decision_overrides(db: sqlite_utils.Database) -> None:
+    """A re-decision of an item already confirmed or rejected names, in the audit trail, the applied
+    decision it overrides (review/decisions.py); NULL for every other decision."""
+    db.execute("ALTER TABLE decisions ADD COLUMN overrides INTEGER")
+
+
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
               m201_crawl_state, m401_learning_loop, m701_login_hardening,
-              m551_articles_reply_to, m816_search_stems]
+              m551_articles_reply_to, m816_search_stems, m901_decision_overrides]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -98,7 +98,7 @@ class Store:
     default), `postgresql://user@host:port/db` is PostgreSQL. Either way `self.db` offers the same
     API and every module's SQL is written once (the differences: review_queue/dialect.py)."""
 
-    def __init__(self, path: Path | str, busy_timeout: float | None = None):
+    def __init__(self, path: Path | str, busy_timeout: float | None = None, wait: float | None = None):
         # a writer waits this long (seconds) for another process's lock before "database is locked"
         if busy_timeout is None:
             busy_timeout = float(os.environ.get("SOZWATCH_BUSY_TIMEOUT") or 10.0)
@@ -106,7 +106,10 @@ class Store:
             self.url = postgres_conninfo(path)
             self.path = None
             self.dialect = "postgresql"
-            self.db = PgDatabase(self.url, lock_timeout=busy_timeout)
+            # while the server is away, a statement waits this long (seconds) for a connection
+            if wait is None:
+                wait = float(os.environ.get("SOZWATCH_DB_WAIT") or 10.0)
+            self.db = PgDatabase(self.url, lock_timeout=busy_timeout, wait=wait)
         else:
             self.path = Path(sqlite_path(path))
             self.url = f"sqlite:///{self.path}"

@@ -58,11 +58,14 @@ def queue_history(ctx, item_id, as_json, db_flag):
             click.echo(json.dumps(entry, ensure_ascii=False))
         else:
             after = entry["after"]
-            outcome = "REFUSED (outdated version)" if not entry["applied"] else after.get("status", "")
+            refused = (after.get("refused") or "outdated_version").replace("_", " ")
+            outcome = f"REFUSED ({refused})" if not entry["applied"] else after.get("status", "")
             cats = ",".join(after.get("categories") or [])
             reason = after.get("reject_reason") or ""
+            overrides = after.get("overrides")
+            override = f" OVERRIDES {overrides['username']}'s decision {overrides['decision_id']}" if overrides else ""
             click.echo(f"{entry['at']}  {entry['username']:<16} {entry['action']:<15} v{entry['from_version']}  "
-                       f"{outcome:<14} {cats} {reason}".rstrip())
+                       f"{outcome:<14} {cats} {reason}{override}".rstrip())
     if not as_json and not entries:
         click.echo("no decisions yet", err=True)
 

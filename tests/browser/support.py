@@ -117,6 +117,14 @@ def live_server(db_path: Path, claim_minutes: float = 5):
         thread.join(timeout=10)
 
 
+def items_decided_twice(store: Store) -> list[int]:
+    """Items with more than one applied decision where none is an explicit re-decision (override):
+    what a silent override of a colleague looks like in the audit trail. Empty when all is well."""
+    return [item_id for (item_id,) in store.db.execute(
+        "SELECT item_id FROM decisions WHERE applied = 1 GROUP BY item_id "
+        "HAVING COUNT(*) > 1 AND COUNT(overrides) = 0 ORDER BY item_id").fetchall()]
+
+
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
@@ -134,9 +142,10 @@ def signed_in_client(base_url: str, username: str, password: str = PASSWORD) -> 
     return client
 
 
-def decision_form(html: str) -> dict:
-    """The hidden fields of an item page's decision form (CSRF token, version, filters)."""
-    form = html[html.index('id="decision-form"'):]
+def decision_form(html: str, form_id: str = "decision-form") -> dict:
+    """The hidden fields of an item page's decision form (CSRF token, version, filters), or of its
+    re-decision form (`redecide-form`, on an item already decided)."""
+    form = html[html.index(f'id="{form_id}"'):]
     form = form[:form.index("</form>")]
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
 

@@ -13,10 +13,10 @@ from classifiers.taxonomy import load_taxonomy
 from ...reports.export import BOM, FORMATS, WHATS, export_text
 from ...review.double_review import BLIND, DECIDED, OPEN_STATUSES
 from ...review.extracted import INCIDENT_KINDS, extracted_values, form_values
-from ...review.incidents import recent_incidents
-from ...review.queue_view import QueueFilter, first_free, item_detail, list_queue, neighbour, sources
-from ...review.decisions import (REJECT_REASONS, REVIEW_STATUSES, Claim, Conflict, DecisionError, ItemNotFound,
-                      claim_item, decide)
+from ...review.incidents import find_incidents, incident_choices, incident_label
+from ...review.queue_view import QueueFilter, claim_next, item_detail, list_queue, neighbour, sources
+from ...review.decisions import (DECIDED_STATUSES, NEW_INCIDENT, REJECT_REASONS, REVIEW_STATUSES, AlreadyDecided,
+                                 Claim, Conflict, DecisionError, ItemNotFound, claim_item, decide, last_applied)
 from ... import i18n
 from ...rendering import highlight, safe_link
 from ..templating import render
@@ -46,9 +46,9 @@ def _notice(request: Request) -> str | None:
 
 
 async def next_free(request: Request):
-    """Send the monitor to the highest-priority item nobody else holds, keeping the filters."""
+    """Send the monitor to the highest-priority item nobody else holds, claimed for them, keeping the filters."""
     f = QueueFilter.from_params(request.query_params)
-    item = first_free(request.app.state.stores(), f, request.state.user.id)
+    item = claim_next(request.app.state.stores(), f, request.state.user, request.app.state.settings.claim_minutes)
     if item is None:
         return RedirectResponse("/queue?" + urlencode(f.params(notice="queue_empty")), status_code=303)
     return RedirectResponse(f"/items/{item['id']}?" + urlencode(f.params()), status_code=303)
@@ -63,6 +63,8 @@ def _category_choices(item: dict, chosen: list[str]) -> list[dict]:
 
 
 def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | None, form: dict | None = None):
+    """What item.html shows. On a confirmed or rejected item (`redecide`: the decision it is now)
+    the decision form becomes a re-decision behind its own button, out of reach of the hotkeys."""
     store = request.app.state.stores()
     lang = request.state.user.lang
     decision = form or item["decision"] or {}
@@ -82,7 +84,9 @@ def _item_context(request: Request, item: dict, f: QueueFilter, claim: Claim | N
         "default_attack_type": decision.get("attack_type") or details.get("attack_type") or "",
         "default_perpetrator": decision.get("perpetrator") or details.get("perpetrator") or "",
         "taxonomy": load_taxonomy(), "reject_reasons": REJECT_REASONS,
-        "incidents": recent_incidents(store, chosen),
+        "incidents": incident_choices(store, chosen, item["incident"] and item["incident"]["id"]),
+        "incident_label": incident_label,
+        "redecide": last_applied(store, item["id"]) if item["status"] in DECIDED_STATUSES else None,
         "next_item": neighbour(store, f, item, forward=True, skip_claimed_for=request.state.user.id),
         "prev_item": neighbour(store, f, item, forward=False),
     }
@@ -129,35 +133,42 @@ async def decide_item(request: Request):
     button = form.get("action", "")
     action, go_next = ("confirm", True) if button == "confirm_next" else (button, False)
     fields = _form_fields(form)
-    incident_choice = form.get("incident", "new")
-    join = int(incident_choice) if str(incident_choice).isdigit() else None
+    incident_choice = str(form.get("incident", ""))
+    join = int(incident_choice) if incident_choice.isdigit() else NEW_INCIDENT if incident_choice == "new" else None
+    redecide = bool(form.get("redecide"))
     try:
         version = int(form.get("version", ""))
-        decide(store, item_id, request.state.user, version, action, fields, join_incident=join)
+        decide(store, item_id, request.state.user, version, action, fields, join_incident=join, redecide=redecide)
     except DecisionError as exc:
         error = ui_text(request, exc.key) if exc.key else str(exc)
-        return _rerender(request, item_id, f, fields, status_code=400, error=error)
+        return _rerender(request, item_id, f, fields, status_code=400, error=error, redecide=redecide)
     except ValueError as exc:
-        return _rerender(request, item_id, f, fields, status_code=400, error=str(exc))
+        return _rerender(request, item_id, f, fields, status_code=400, error=str(exc), redecide=redecide)
     except ItemNotFound:
         return render(request, "message.html", {"message_key": "not_found"}, status_code=404)
-    except Conflict as conflict:
-        return _rerender(request, item_id, f, fields, status_code=409, conflict=conflict)
+    except Conflict as conflict:   # AlreadyDecided too
+        return _rerender(request, item_id, f, fields, status_code=409, conflict=conflict, redecide=redecide)
     if go_next:
         return RedirectResponse("/queue/next?" + urlencode(f.params()), status_code=303)
     return RedirectResponse(f"/items/{item_id}?" + urlencode(f.params(notice="decided")), status_code=303)
 
 
-def _rerender(request, item_id, f, fields, status_code, error=None, conflict: Conflict | None = None):
+def _rerender(request, item_id, f, fields, status_code, error=None, conflict: Conflict | None = None,
+              redecide: bool = False):
     """The item page again with the monitor's own choices kept, and why they were not applied."""
     store = request.app.state.stores()
     item = item_detail(store, item_id, viewer=request.state.user.username)
-    if conflict:
+    lang = request.state.user.lang
+    if isinstance(conflict, AlreadyDecided):
+        error = i18n.translate(lang, "already_decided", name=conflict.last_by or "?", at=conflict.last_at or "?",
+                               status=i18n.translate(lang, "status_" + conflict.current["status"]))
+    elif conflict:
         # A monitor deciding blind is not told who decided before them.
         name = "?" if item["review_round"] == BLIND else conflict.last_by or "?"
-        error = i18n.translate(request.state.user.lang, "conflict", name=name, at=conflict.last_at or "?")
+        error = i18n.translate(lang, "conflict", name=name, at=conflict.last_at or "?")
     context = _item_context(request, item, f, None, form=fields)
-    context.update(error=error, conflict=bool(conflict))
+    # A refused re-decision keeps its form open; after a refused ordinary decision re-deciding stays a deliberate click.
+    context.update(error=error, conflict=bool(conflict), redecide_open=redecide)
     return render(request, "item.html", context, status_code=status_code)
 
 
@@ -168,6 +179,12 @@ async def renew_claim(request: Request):
                        request.app.state.settings.claim_minutes)
     return JSONResponse({"granted": claim.granted, "holder": claim.holder, "until": claim.until},
                         status_code=200 if claim.granted else 409)
+
+
+async def incident_search(request: Request):
+    """The item page's incident finder (static/incidents.js): any incident by number or words."""
+    found = find_incidents(request.app.state.stores(), request.query_params.get("q", "")[:200])
+    return JSONResponse([{"id": incident["id"], "label": incident_label(incident)} for incident in found])
 
 
 async def export_download(request: Request):
@@ -190,5 +207,6 @@ routes = [
     Route("/items/{item_id:int}", item_page, methods=["GET"]),
     Route("/items/{item_id:int}/decide", decide_item, methods=["POST"]),
     Route("/items/{item_id:int}/claim", renew_claim, methods=["POST"]),
+    Route("/incidents/search", incident_search, methods=["GET"]),
     Route("/export", export_download, methods=["GET"]),
 ]

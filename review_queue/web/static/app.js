@@ -95,6 +95,11 @@
       if (itemKey(event, key)) event.preventDefault();
       return;
     }
+    if (document.getElementById("redecide")) {
+      // A decided item: j/k still move on, but no key decides; re-deciding takes a click.
+      if ((key === "j" && click("next-link")) || (key === "k" && click("prev-link"))) event.preventDefault();
+      return;
+    }
     if (key === "n" && click("start-review")) { event.preventDefault(); return; }
     if (rows.length) {
       if (key === "j") moveCursor(1);
