@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench install install-test system-deps screenshots clean
+.PHONY: demo test bench bench-extraction install install-test system-deps screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: install-test system-deps
 # Throughput, latency and peak memory (benchmarks/run.py): a table on stdout and benchmarks/results.json.
 bench: install-test
 	$(BIN)/python benchmarks/run.py
+
+# Extraction quality on the 300 real pages of ../shared/realweb against trafilatura alone (benchmarks/extraction_real.py).
+bench-extraction: install-test
+	$(BIN)/python benchmarks/extraction_real.py
 
 # docs/screenshots/queue.png and item.png, made with the browser tests' machinery; report.png by the report's browser test.
 screenshots: install-test system-deps

@@ -144,10 +144,11 @@ class CrawlHealth:
         try:
             for name in getattr(spider, "sources", {}):
                 figures = source_stats.for_source(all_stats, name)
-                errors = {k.split("/", 1)[1]: v for k, v in figures.items() if k.startswith("errors/")}
                 crawl_state.record_run(store, name, spider.name, spider.started_at, reason,
                                        fetched=figures.get("fetched", 0), new_items=figures.get("new", 0),
-                                       error_kinds=errors, stats=figures, run_id=self.run_ids.get(name))
+                                       error_kinds=source_stats.by_kind(figures, "errors/"), stats=figures,
+                                       refusals=source_stats.by_kind(figures, source_stats.REFUSED),
+                                       run_id=self.run_ids.get(name))
         finally:
             store.close()
 
@@ -185,9 +186,10 @@ class CrawlProgress:
         out = []
         for name in getattr(self.spider, "sources", {}):
             figures = source_stats.for_source(all_stats, name)
-            errors = sum(v for k, v in figures.items() if k.startswith("errors/"))
+            errors = sum(source_stats.by_kind(figures, "errors/").values())
+            refused = sum(source_stats.by_kind(figures, source_stats.REFUSED).values())
             out.append(f"  {name:<28} fetched {figures.get('fetched', 0):>5}  new {figures.get('new', 0):>4}  "
-                       f"known {figures.get('skipped_known', 0):>5}  errors {errors:>3}")
+                       f"known {figures.get('skipped_known', 0):>5}  refused {refused:>4}  errors {errors:>3}")
         elapsed = int(time.monotonic() - self.started)
         return [f"{self.spider.name}: {elapsed // 60}:{elapsed % 60:02d}", *out]
 

@@ -18,6 +18,7 @@ class ArticleItem(scrapy.Item):
     published = scrapy.Field()
     encoding = scrapy.Field()
     reply_to = scrapy.Field()           # a Telegram reply: the address of the post it quotes
+    partial = scrapy.Field()            # the page says it is behind a paywall: maybe the teaser only
     # set by ClassifyPipeline / StorePipeline
     lang = scrapy.Field()
     prediction = scrapy.Field()

@@ -78,6 +78,7 @@ class ExtractPipeline(StorePipelineBase):
                 article = extract_article(item["body"], item["url"], item.get("header_encoding"))
             except NotAnArticle as exc:
                 self.crawler.stats.inc_value("sozwatch/not_article")
+                self.inc(item, f"{source_stats.REFUSED}{exc.reason}")
                 self.drop(item, "not_article", str(exc), level="INFO")
             header = item.get("header_encoding")
             if header and not _same_codec(header, article.encoding):
@@ -86,7 +87,7 @@ class ExtractPipeline(StorePipelineBase):
             elif article.encoding_guessed and article.encoding != "utf-8":
                 log.info("%s: no charset declared; detected %s", item["url"], article.encoding)
             item.update(title=article.title, text=article.text, author=article.author,
-                        published=article.published, encoding=article.encoding)
+                        published=article.published, encoding=article.encoding, partial=article.partial)
             item["body"] = None  # the raw bytes are not needed past this point
         published = parse_date(item.get("published"))
         if self.since and published and published < self.since:

@@ -9,6 +9,7 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, D
 from scrapy.spidermiddlewares.httperror import HttpError
 
 PREFIX = "sozwatch/source/"
+REFUSED = "refused/"     # + the reason a fetched page is not an article (NotAnArticle.reason, not_html)
 
 
 class TruncatedBody(IgnoreRequest):
@@ -27,6 +28,11 @@ def for_source(stats: dict, source: str) -> dict:
     """{key: value} of one source, keys without the prefix ("fetched", "errors/timeout", …)."""
     prefix = f"{PREFIX}{source}/"
     return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+
+
+def by_kind(figures: dict, kind: str) -> dict[str, int]:
+    """{"timeout": 2, …} from one source's figures, for a kind of key ("errors/", REFUSED)."""
+    return {k[len(kind):]: v for k, v in figures.items() if k.startswith(kind)}
 
 
 def failure_kind(failure) -> str:

@@ -19,6 +19,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import CannotResolveHostError
 from scrapy.settings import Settings
 
+from crawler import stats as source_stats
 from crawler.sources import Source, SourcesError, read_sources, usable_sources
 from review_queue.storage import crawl_state
 from review_queue.storage.store import Store
@@ -48,11 +49,16 @@ class CrawlResult:
     pages_fetched: int
     articles_stored: int
     candidates: int
-    not_articles: int
     errors: int
     finish_reason: str
     court_notices: int = 0
     skipped_locked: list[str] = field(default_factory=list)
+    refusals: dict[str, int] = field(default_factory=dict)   # pages refused as not articles, per reason
+
+    def refusals_line(self) -> str:
+        """"3 refused (listing_page 2, no_text 1)": what the crawl fetched and did not store."""
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.refusals.items()))
+        return f"{sum(self.refusals.values())} refused" + (f" ({reasons})" if reasons else "")
 
 
 def scrapy_settings(config: Config, **overrides) -> Settings:
@@ -138,7 +144,7 @@ def run_crawl(config: Config, names: list[str] | None = None, since: str | None 
 
 
 def _empty() -> CrawlResult:
-    return CrawlResult(0, 0, 0, 0, 0, "nothing to crawl")
+    return CrawlResult(0, 0, 0, 0, "nothing to crawl")
 
 
 def _crawl(config: Config, sources: list[Source], since: str | None, classify: bool, quiet: bool,
@@ -169,13 +175,18 @@ def _crawl(config: Config, sources: list[Source], since: str | None, classify: b
         for key, value in stats.items():
             if isinstance(value, int):
                 totals[key] = totals.get(key, 0) + value
-    errors = sum(v for k, v in totals.items() if k.startswith("sozwatch/source/") and "/errors/" in k)
+    errors = sum(v for k, v in totals.items() if k.startswith(source_stats.PREFIX) and "/errors/" in k)
+    refusals: dict[str, int] = {}
+    for key, value in totals.items():
+        if key.startswith(source_stats.PREFIX) and f"/{source_stats.REFUSED}" in key:
+            reason = key.rsplit("/", 1)[1]
+            refusals[reason] = refusals.get(reason, 0) + value
     return CrawlResult(
         pages_fetched=totals.get("downloader/response_count", 0),
         articles_stored=totals.get("sozwatch/articles_stored", 0),
         candidates=totals.get("sozwatch/candidates", 0),
-        not_articles=totals.get("sozwatch/not_article", 0),
         errors=errors,
+        refusals=refusals,
         finish_reason=",".join(sorted(reasons)),
         court_notices=totals.get("sozwatch/court_notices_stored", 0),
     )

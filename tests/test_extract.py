@@ -49,12 +49,13 @@ def test_windows_1251_page_with_no_declaration_at_all_is_detected():
     assert encoding.replace("-", "").lower() in ("cp1251", "windows1251")
 
 
-def test_listing_page_is_not_an_article():
+@pytest.mark.parametrize("meta", ["", '<meta property="og:type" content="article">'])
+def test_listing_page_is_not_an_article_even_when_its_metadata_says_article(meta):
     teasers = "".join(
         f'<div class="teaser"><h2><a href="/news/{i}.html">Новость номер {i}: в области прошло совещание акимов</a></h2>'
         f"<p>Краткое описание новости {i}, в которой говорится о работе местных органов власти.</p></div>"
         for i in range(12))
-    page = f"<html><head><title>Новости</title></head><body><main>{teasers}</main></body></html>"
+    page = f"<html><head><title>Новости</title>{meta}</head><body><main>{teasers}</main></body></html>"
     with pytest.raises(NotAnArticle, match="listing page"):
         extract_article(page.encode(), "http://127.0.0.1/news/latest.html")
 
@@ -77,3 +78,19 @@ def test_a_publication_date_in_the_future_is_never_returned():
     page = article_page().replace("2024-09-12T10:00:00+05:00", "2999-01-01T10:00:00+05:00")
     published = extract_article(page.encode(), "http://127.0.0.1/news/3.html").published
     assert published is None or published < "2999"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/ideas/archive/2020/08/courts-and-press/615610/",
+                                 "http://127.0.0.1/?p=31228", "http://127.0.0.1/page/press-freedom.html",
+                                 "http://127.0.0.1/tag/sud/2024/09/reporter-detained"])
+def test_article_addresses_that_only_contain_a_listing_word_are_extracted(url):
+    assert "Асель Нуркенову" in extract_article(article_page().encode(), url).text
+
+
+def test_a_paywalled_page_that_carries_the_whole_article_is_not_marked_partial():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false}</script>'
+    long_page = article_page().replace("</head>", ld + "</head>").replace(
+        "</article>", "".join(f"<p>{p} Абзац {i}.</p>" for i in range(4) for p in PARAGRAPHS) + "</article>")
+    assert not extract_article(long_page.encode(), "http://127.0.0.1/news/4.html").partial
+    stub = article_page().replace("</head>", ld + "</head>")
+    assert extract_article(stub.encode(), "http://127.0.0.1/news/5.html").partial

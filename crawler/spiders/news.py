@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from review_queue.storage import crawl_state
 
+from .. import stats as source_stats
 from ..discovery import feed_entries, gunzipped, is_stale, listing_links, sitemap_entries
 from ..items import ArticleItem
 from ..sources import Source
@@ -124,7 +125,7 @@ class NewsSpider(SourceSpider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if content_type and "html" not in content_type:
             self.logger.info("%s: skipping %s (%s)", source.name, response.url, content_type)
-            self.inc(source.name, "not_html")
+            self.inc(source.name, f"{source_stats.REFUSED}not_html")
             crawl_state.mark_seen(self.store, response.meta["key"], canonical_url(response.url), source.name,
                                   "not_html")
             return

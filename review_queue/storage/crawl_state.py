@@ -93,12 +93,14 @@ def start_run(store: Store, source: str, spider: str, started_at: str, process: 
 
 def record_run(store: Store, source: str, spider: str, started_at: str, finish_reason: str,
                fetched: int, new_items: int, error_kinds: dict[str, int], stats: dict,
-               run_id: int | None = None) -> None:
-    """A run's figures at its end: into its row from `start_run`, or a new row."""
+               refusals: dict[str, int] | None = None, run_id: int | None = None) -> None:
+    """A run's figures at its end, into its row from `start_run` or a new row; `refusals`: pages
+    fetched and refused as not an article, per reason."""
     record = {
         "source": source, "spider": spider, "started_at": started_at, "finished_at": utc_now(),
         "finish_reason": finish_reason, "fetched": fetched, "new_items": new_items,
         "errors": sum(error_kinds.values()), "error_kinds": json.dumps(error_kinds, sort_keys=True),
+        "refusals": json.dumps(refusals or {}, sort_keys=True),
         "stats": json.dumps(stats, sort_keys=True, default=str)}
     if run_id is None:
         store.db["crawl_runs"].insert(record)
@@ -120,6 +122,10 @@ def mark_interrupted(store: Store, run_ids: list[int]) -> None:
         store.db.execute("UPDATE crawl_runs SET finish_reason = 'interrupted' WHERE id = ?", [run_id])
 
 
+def _decoded(row: dict) -> dict:
+    return dict(row, **{k: json.loads(row[k]) for k in ("error_kinds", "refusals", "stats") if k in row})
+
+
 def last_success(store: Store, source: str) -> datetime | None:
     """Start time of the source's last crawl that ran to the end; sitemaps changed before it are skipped."""
     row = store.db.execute("SELECT MAX(started_at) FROM crawl_runs WHERE source = ? AND finish_reason = 'finished'",
@@ -134,12 +140,8 @@ def last_started(store: Store, source: str) -> datetime | None:
 
 def runs(store: Store, source: str | None = None, limit: int = 1000) -> list[dict]:
     where, params = ("WHERE source = ?", [source]) if source else ("", [])
-    rows = store.db.execute_returning_dicts(
-        f"SELECT * FROM crawl_runs {where} ORDER BY started_at DESC, id DESC LIMIT ?", [*params, limit])
-    for row in rows:
-        row["error_kinds"] = json.loads(row["error_kinds"])
-        row["stats"] = json.loads(row["stats"])
-    return rows
+    return [_decoded(row) for row in store.db.execute_returning_dicts(
+        f"SELECT * FROM crawl_runs {where} ORDER BY started_at DESC, id DESC LIMIT ?", [*params, limit])]
 
 
 def source_health(store: Store, recent_runs: int = 3) -> dict[str, dict]:
@@ -156,7 +158,7 @@ def source_health(store: Store, recent_runs: int = 3) -> dict[str, dict]:
     for source, row in health.items():
         recent = store.db.execute_returning_dicts(
             "SELECT * FROM crawl_runs WHERE source = ? ORDER BY started_at DESC, id DESC LIMIT ?", [source, recent_runs])
-        row["recent"] = [dict(r, error_kinds=json.loads(r["error_kinds"]), stats=json.loads(r["stats"])) for r in recent]
+        row["recent"] = [_decoded(r) for r in recent]
         row["last"] = row["recent"][0]
     return health
 

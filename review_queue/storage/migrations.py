@@ -205,9 +205,22 @@ def m901_decision_overrides(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE decisions ADD COLUMN overrides INTEGER")
 
 
+def m501_article_partial(db: sqlite_utils.Database) -> None:
+    """An article whose page says it is behind a paywall (crawler/extract.py): its stored text may be
+    the teaser only, and monitors see a badge saying so."""
+    db.execute("ALTER TABLE articles ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
+
+
+def m502_crawl_run_refusals(db: sqlite_utils.Database) -> None:
+    """Pages a run fetched and refused as not an article, counted per reason ({"listing_page": 3}),
+    so that `sources status` and the crawl summary show them beside the errors."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN refusals TEXT NOT NULL DEFAULT '{}'")
+
+
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
               m201_crawl_state, m401_learning_loop, m701_login_hardening,
-              m551_articles_reply_to, m816_search_stems, m901_decision_overrides]
+              m551_articles_reply_to, m816_search_stems, m901_decision_overrides, m501_article_partial,
+              m502_crawl_run_refusals]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -158,8 +158,8 @@ class Store:
             return StoredArticle(row[0], created=False)
         record = {key: article.get(key) for key in
                   ("url", "source", "lang", "title", "text", "author", "published", "encoding", "reply_to")}
-        record.update(content_hash=digest, fetched_at=article.get("fetched_at") or utc_now(),
-                      **search_columns(record["title"], record["text"]))
+        record.update(partial=int(bool(article.get("partial"))), content_hash=digest,
+                      fetched_at=article.get("fetched_at") or utc_now(), **search_columns(record["title"], record["text"]))
         with self.db.atomic():
             article_id = self.db["articles"].insert(record).last_pk
         return StoredArticle(article_id, created=True)

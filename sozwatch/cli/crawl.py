@@ -57,7 +57,8 @@ def crawl(ctx, sources, names, since, no_classify, settings, workers, crawl_id, 
         return
     notices = f"; {result.court_notices} court notices" if result.court_notices else ""
     click.echo(f"fetched {result.pages_fetched} pages; stored {result.articles_stored} new articles{notices}; "
-               f"{result.candidates} queued for review; {result.errors} errors; database {config.db}")
+               f"{result.candidates} queued for review; {result.refusals_line()}; {result.errors} errors; "
+               f"database {config.db}")
     if result.skipped_locked:
         click.echo(skipped, err=True)
     if "storage_error" in result.finish_reason:

@@ -69,24 +69,28 @@ def status_rows(db: Path, sources_path: Path, now: datetime | None = None, repor
     for source in usable_sources(sources_path, report=report):
         h = health.get(source.name)
         row = {"source": source.name, "kind": source.kind, "last_run": None, "last_success": None,
-               "fetched": 0, "new": 0, "errors": {}, "flag": "never crawled"}
+               "fetched": 0, "new": 0, "errors": {}, "refused": {}, "flag": "never crawled"}
         if h:
             last = h["last"]
             row.update(last_run=last["finished_at"] or last["started_at"], last_success=h["last_success"],
                        fetched=last["fetched"], new=last["new_items"], errors=last["error_kinds"],
-                       flag=_flag(source, h, now))
+                       refused=last["refusals"], flag=_flag(source, h, now))
         rows.append(row)
     return rows
 
 
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"
+
+
 def format_status(rows: list[dict]) -> str:
+    """The table; `refused` counts pages fetched and refused as not articles, per reason."""
     lines = [f"{'source':<28} {'kind':<8} {'last run':<20} {'last success':<20} {'fetched':>7} {'new':>5} "
-             f"{'errors':<30} flag"]
+             f"{'refused':<30} {'errors':<30} flag"]
     for r in rows:
-        errors = ", ".join(f"{k} {v}" for k, v in sorted(r["errors"].items())) or "-"
         lines.append(f"{r['source']:<28} {r['kind']:<8} {(r['last_run'] or '-')[:19]:<20} "
-                     f"{(r['last_success'] or '-')[:19]:<20} {r['fetched']:>7} {r['new']:>5} {errors[:30]:<30} "
-                     f"{r['flag']}")
+                     f"{(r['last_success'] or '-')[:19]:<20} {r['fetched']:>7} {r['new']:>5} "
+                     f"{_counts(r['refused']):<30} {_counts(r['errors'])[:30]:<30} {r['flag']}")
     return "\n".join(lines)
 
 
@@ -139,7 +143,7 @@ def sources_list(ctx, sources):
 @click.option("--check", is_flag=True, help="Exit 1 when a source is flagged (for monitoring).")
 @click.pass_context
 def sources_status(ctx, sources, db_flag, check):
-    """A table of each source's last run, figures and errors; flags silent or failing sources."""
+    """A table of each source's last run, figures, refusals and errors; flags silent or failing sources."""
     config = ctx.obj.with_flags(sources=sources, db=db_flag)
     if not db_exists(config.db):
         raise ProblemsFound(f"database not found: {config.db} (run `sozwatch crawl` first)")
