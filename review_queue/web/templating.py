@@ -46,9 +46,10 @@ AUDIT_LABELS = {"status": "status", "action": "action", "categories": "categorie
                 "incident_date": "incident_date", "outlets": "entity_outlets", "state_bodies": "entity_state_bodies",
                 "amounts": "entity_amounts", "legal_articles": "entity_legal_articles", "notes": "notes",
                 "reject_reason": "reject_reason", "reject_note": "reject_note", "incident_id": "incident",
-                "version": "version", "double_review": "double_review", "attempted": "attempted"}
+                "version": "version", "double_review": "double_review", "attempted": "attempted",
+                "refused": "refusal", "overrides": "overrides"}
 AUDIT_VALUES = {"status": "status_", "action": "", "reject_reason": "reason_", "attack_type": "attack_",
-                "perpetrator": "perp_", "double_review": "double_"}
+                "perpetrator": "perp_", "double_review": "double_", "refused": "refused_"}
 
 
 def audit_rows(state: dict, lang: str) -> list[tuple[str, str]]:
@@ -57,7 +58,9 @@ def audit_rows(state: dict, lang: str) -> list[tuple[str, str]]:
     for key, value in state.items():
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, dict):   # a refused attempt keeps what the monitor tried
+        if key == "overrides":        # whose applied decision a re-decision replaced
+            value = f"{value.get('username', '')} ({local_time(value.get('at'), '%Y-%m-%d %H:%M')})"
+        elif isinstance(value, dict):   # a refused attempt keeps what the monitor tried
             value = "; ".join(f"{label}: {text}" for label, text in audit_rows(value, lang))
         elif key == "categories":
             value = ", ".join(i18n.category_name(lang, code) for code in value)

@@ -19,7 +19,7 @@ from ...review.decisions import (DECIDED_STATUSES, NEW_INCIDENT, REJECT_REASONS,
                                  Claim, Conflict, DecisionError, ItemNotFound, claim_item, decide, last_applied)
 from ... import i18n
 from ...rendering import highlight, safe_link
-from ..templating import render
+from ..templating import local_time, render
 from ..security import csrf_protected, ui_text
 
 HOTKEY_CATEGORIES = 9   # keys 1-9
@@ -160,12 +160,12 @@ def _rerender(request, item_id, f, fields, status_code, error=None, conflict: Co
     item = item_detail(store, item_id, viewer=request.state.user.username)
     lang = request.state.user.lang
     if isinstance(conflict, AlreadyDecided):
-        error = i18n.translate(lang, "already_decided", name=conflict.last_by or "?", at=conflict.last_at or "?",
+        error = i18n.translate(lang, "already_decided", name=conflict.last_by or "?", at=local_time(conflict.last_at, "%Y-%m-%d %H:%M") or "?",
                                status=i18n.translate(lang, "status_" + conflict.current["status"]))
     elif conflict:
         # A monitor deciding blind is not told who decided before them.
         name = "?" if item["review_round"] == BLIND else conflict.last_by or "?"
-        error = i18n.translate(lang, "conflict", name=name, at=conflict.last_at or "?")
+        error = i18n.translate(lang, "conflict", name=name, at=local_time(conflict.last_at, "%Y-%m-%d %H:%M") or "?")
     context = _item_context(request, item, f, None, form=fields)
     # A refused re-decision keeps its form open; after a refused ordinary decision re-deciding stays a deliberate click.
     context.update(error=error, conflict=bool(conflict), redecide_open=redecide)
