@@ -24,14 +24,15 @@ class Understander:
     def version(self) -> str:
         return self.loaded.version
 
-    def understand_many(self, docs: list[tuple[str, str]]) -> list[Prediction]:
-        """docs: (title, text) pairs. Returns one Prediction each, with language and model version;
-        candidates also get legal articles, entities and evidence (the costly extraction runs
-        only for what a monitor will see)."""
+    def understand_many(self, docs: list[tuple[str, str]], langs: list[str | None] | None = None) -> list[Prediction]:
+        """docs: (title, text) pairs; langs: their languages where already known (the crawl
+        stores them), else detected here. Returns one Prediction each, with language and model
+        version; candidates also get legal articles, entities and evidence (the costly extraction
+        runs only for what a monitor will see)."""
         texts = [f"{title}\n{text}".strip() for title, text in docs]
         predictions = self.loaded.model.predict(texts)
-        for pred, text in zip(predictions, texts):
-            pred.lang = detect_language(text)
+        for pred, text, lang in zip(predictions, texts, langs or [None] * len(texts)):
+            pred.lang = lang or detect_language(text)
             pred.model_version = self.version
             if pred.is_candidate:
                 pred.legal_articles = find_articles(text)

@@ -19,9 +19,8 @@ class ArticleItem(scrapy.Item):
     encoding = scrapy.Field()
     reply_to = scrapy.Field()           # a Telegram reply: the address of the post it quotes
     partial = scrapy.Field()            # the page says it is behind a paywall: maybe the teaser only
-    # set by ClassifyPipeline / StorePipeline
+    # set by StorePipeline
     lang = scrapy.Field()
-    prediction = scrapy.Field()
     article_id = scrapy.Field()
     story_id = scrapy.Field()
 

@@ -1,19 +1,22 @@
-"""Crawl: item pipelines, one step each: extract → drop known articles → classify → store
-(article, story, prediction and the seen-URL record in one transaction); court notices
-have their own store step.
+"""Crawl: item pipelines, one step each: extract → drop known articles → store (article with its
+language, story, `pending` for the classify stage and the seen-URL record, in one transaction);
+court notices have their own store step.
 
 Storing everything about an article in one transaction is what makes a killed crawl
-safe: an article is either stored with its prediction and marked seen, or not at all
-(and then still on the frontier, fetched again on restart)."""
+safe: an article is either stored, queued for the classifier and marked seen, or not at all
+(and then still on the frontier, fetched again on restart). The model never runs here: the
+classify stage (workers/classify.py) takes pending articles from the database, so the reactor
+never waits for it."""
 from __future__ import annotations
 
 import codecs
 import logging
 from datetime import datetime, timedelta, timezone
 
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
-from review_queue.storage import crawl_state
+from classifiers.language import detect_language
+from review_queue.storage import classify_state, crawl_state
 from review_queue.storage.store import STORAGE_ERRORS, Store, content_hash
 from review_queue.storage.transactions import write_transaction
 
@@ -110,37 +113,8 @@ class KnownArticlePipeline(StorePipelineBase):
         return item
 
 
-class ClassifyPipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.understander = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("SOZWATCH_CLASSIFY", True):
-            raise NotConfigured("classification switched off (SOZWATCH_CLASSIFY=False)")
-        return cls(crawler)
-
-    def open_spider(self, spider=None):
-        # imported here: the model libraries take seconds to load, and a crawl without
-        # classification (tests, backfills) does not need them
-        from classifiers.registry import Registry
-        from classifiers.understand import Understander
-        models_dir = self.crawler.settings.get("SOZWATCH_MODELS_DIR")
-        self.understander = Understander.from_registry(Registry(models_dir) if models_dir else Registry())
-        log.info("classifying with model %s", self.understander.version)
-
-    def process_item(self, item, spider=None):
-        if not isinstance(item, ArticleItem):
-            return item
-        prediction = self.understander.understand(item["title"], item["text"])
-        item["prediction"] = prediction
-        item["lang"] = prediction.lang
-        return item
-
-
 class StorePipeline(StorePipelineBase):
-    """Article, its story, its prediction (a candidate joins the review queue) and the
+    """Article (with its language), its story, its place in the classify stage's queue and the
     seen-URL record, in one transaction."""
 
     def open_spider(self, spider=None):
@@ -156,32 +130,29 @@ class StorePipeline(StorePipelineBase):
     def process_item(self, item, spider=None):
         if not isinstance(item, ArticleItem):
             return item
-        prediction = item.get("prediction")
+        # language ID reads a bounded sample (classifiers/language.py): a long article costs no more
+        lang = detect_language(f"{item['title'] or ''}\n{item['text']}")
         mh = signature(item["text"])
         try:
             # BEGIN IMMEDIATE: a deferred transaction that reads first cannot wait for another
             # process's write lock (SQLite answers "database is locked" at once); this one waits
             with write_transaction(self.store.db):
-                stored = self.store.add_article({**item, "lang": item.get("lang")})
+                stored = self.store.add_article({**item, "lang": lang})
                 if stored.created:
                     story_id = self.stories.story_for(mh) or f"story-{stored.id}"
                     crawl_state.link_story(self.store, stored.id, story_id, to_bytes(mh))
-                    if prediction is not None:
-                        self.store.add_prediction(stored.id, prediction)
+                    classify_state.enqueue(self.store, stored.id)
                     crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], "article")
         except STORAGE_ERRORS as exc:
             self.storage_failed(item, exc)
         if not stored.created:  # stored meanwhile by another crawl
             self.drop(item, "duplicate", f"same as article {stored.id}")
         self.stories.add(stored.id, story_id, mh)
-        item.update(article_id=stored.id, story_id=story_id)
+        item.update(article_id=stored.id, story_id=story_id, lang=lang)
         stats = self.crawler.stats
         stats.inc_value("sozwatch/articles_stored")
         self.inc(item, "new")
-        if prediction is not None:
-            stats.inc_value(f"sozwatch/lang/{prediction.lang}")
-            if prediction.is_candidate:
-                stats.inc_value("sozwatch/candidates")
+        stats.inc_value(f"sozwatch/lang/{lang}")
         return item
 
     def storage_failed(self, item, exc) -> None:

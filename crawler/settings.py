@@ -63,7 +63,6 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.KnownArticlePipeline": 200,
-    "crawler.pipelines.ClassifyPipeline": 300,
     "crawler.pipelines.StorePipeline": 400,
     "crawler.pipelines.CourtNoticePipeline": 500,
 }
@@ -74,7 +73,6 @@ SOZWATCH_SOURCES = None         # None: the shipped crawler/sources.yaml
 SOZWATCH_SOURCE_NAMES = []      # only these sources (default: all of the spider's kind)
 SOZWATCH_SINCE = None           # ISO date: nothing older is fetched or stored
 SOZWATCH_MODELS_DIR = None      # None: the project's models/ directory
-SOZWATCH_CLASSIFY = True        # False: store articles without running the classifier (tests, backfills)
 SOZWATCH_CONDITIONAL_GET = True
 SOZWATCH_RETRY_BACKOFF = 1.0    # seconds before the first retry, doubling with each further one
 SOZWATCH_RETRY_BACKOFF_MAX = 60.0

@@ -15,6 +15,7 @@ class Config:
     models_dir: Path = MODELS_DIR
     sources: Path = DEFAULT_SOURCES
     log_level: str = "INFO"
+    classify_batch: int = 32   # SOZWATCH_CLASSIFY_BATCH: articles per model call in the classify stage
 
     @classmethod
     def from_env(cls, environ=os.environ) -> "Config":
@@ -23,6 +24,8 @@ class Config:
                                      ("sources", "SOZWATCH_SOURCES")):
             if environ.get(variable):
                 config = replace(config, **{field_name: Path(environ[variable])})
+        if environ.get("SOZWATCH_CLASSIFY_BATCH"):
+            config = replace(config, classify_batch=int(environ["SOZWATCH_CLASSIFY_BATCH"]))
         if environ.get("SOZWATCH_LOG_LEVEL"):
             config = replace(config, log_level=environ["SOZWATCH_LOG_LEVEL"].upper())
         return config

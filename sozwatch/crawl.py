@@ -115,17 +115,29 @@ def run_crawl(config: Config, names: list[str] | None = None, since: str | None 
     # a bad entry is reported (FILE:LINE) and skipped; the others crawl. A file that is unusable as
     # a whole, or a named source that is missing or bad, fails now …
     sources = usable_sources(config.sources, names, report=lambda line: log.error("%s (source skipped)", line))
-    if classify:
-        from classifiers.registry import Registry
-        Registry(config.models_dir).load()          # … or a missing model
     if workers:
         from crawler.distributed import check_redis, default_crawl_id, redis_settings
         check_redis(workers)                        # … or an unreachable Redis
         idle = float(overrides.pop("SOZWATCH_WORKER_IDLE", 10.0))
         overrides = {**redis_settings(workers, crawl_id or default_crawl_id(), idle), **overrides}
     Store(config.db).close()                        # create / migrate the database once, up front
+    if not classify:
+        return _crawl_sources(config, sources, since, quiet, workers, overrides)
+    from .classify import BesideCrawl
+    stage = BesideCrawl(config, config.classify_batch)   # … or a missing model: it loads it first
+    try:
+        result = _crawl_sources(config, sources, since, quiet, workers, overrides)
+    except BaseException:
+        stage.stop()
+        raise
+    result.candidates = stage.finish().candidates   # it drains what this crawl stored
+    return result
+
+
+def _crawl_sources(config: Config, sources: list[Source], since: str | None, quiet: bool, workers: str | None,
+                   overrides) -> CrawlResult:
     if workers:   # several workers crawl the same sources at once on purpose
-        return _crawl(config, sources, since, classify, quiet, overrides)
+        return _crawl(config, sources, since, quiet, overrides)
     with ExitStack() as locks:
         mine, locked = [], []
         for source in sources:
@@ -138,7 +150,7 @@ def run_crawl(config: Config, names: list[str] | None = None, since: str | None 
                 continue
             locks.callback(lock.release)
             mine.append(source)
-        result = _crawl(config, mine, since, classify, quiet, overrides) if mine else _empty()
+        result = _crawl(config, mine, since, quiet, overrides) if mine else _empty()
     result.skipped_locked = locked
     return result
 
@@ -147,12 +159,11 @@ def _empty() -> CrawlResult:
     return CrawlResult(0, 0, 0, 0, "nothing to crawl")
 
 
-def _crawl(config: Config, sources: list[Source], since: str | None, classify: bool, quiet: bool,
-           overrides) -> CrawlResult:
+def _crawl(config: Config, sources: list[Source], since: str | None, quiet: bool, overrides) -> CrawlResult:
     # The CLI configured logging once: Scrapy must add no second root handler, and its
     # default of DEBUG for the "scrapy" logger gives way to the configured level.
     settings = scrapy_settings(config, SOZWATCH_SOURCE_NAMES=[s.name for s in sources], SOZWATCH_SINCE=since,
-                               SOZWATCH_CLASSIFY=classify, LOG_INSTALL_ROOT_HANDLER=False, **overrides)
+                               LOG_INSTALL_ROOT_HANDLER=False, **overrides)
     scrapy_level = logging.WARNING if quiet else logging.getLevelName(config.log_level)
     logging.disable(scrapy_level - 1)   # Scrapy logs its start-up banner before we can set levels
     try:
@@ -184,7 +195,7 @@ def _crawl(config: Config, sources: list[Source], since: str | None, classify: b
     return CrawlResult(
         pages_fetched=totals.get("downloader/response_count", 0),
         articles_stored=totals.get("sozwatch/articles_stored", 0),
-        candidates=totals.get("sozwatch/candidates", 0),
+        candidates=0,   # the classify stage's figure (run_crawl)
         errors=errors,
         refusals=refusals,
         finish_reason=",".join(sorted(reasons)),

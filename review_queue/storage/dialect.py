@@ -24,6 +24,7 @@ same small surface (execute, execute_returning_dicts, atomic, conn.executemany, 
 | WAL, `busy_timeout`, other PRAGMAs       | nothing (MVCC; `lock_timeout` plays busy_timeout's part)|
 | one connection, kept by its thread       | a pool shared by threads, drained and re-filled after a |
 |                                          | server restart; reads retried (PgDatabase)              |
+| a claim under `BEGIN IMMEDIATE`          | `FOR UPDATE SKIP LOCKED` (`for_update_skip_locked`)     |
 """
 from __future__ import annotations
 
@@ -96,6 +97,12 @@ def search_sql(dialect: str, shape: str, titles: bool = False) -> str:
             "probe": f"EXISTS (SELECT 1 FROM {index} WHERE {match} AND rowid = r.article_id)",
             "rows": f"(SELECT rowid AS article_id FROM {index} WHERE {match})",
             "nth": f"SELECT rowid FROM {index} WHERE {match} ORDER BY rowid LIMIT 1 OFFSET ?"}[shape]
+
+
+def for_update_skip_locked(db) -> str:
+    """The end of a claiming subquery: PostgreSQL locks the rows it picks and skips rows another
+    transaction holds; SQLite has no row locks (its claimers hold the write lock instead)."""
+    return " FOR UPDATE SKIP LOCKED" if getattr(db, "dialect", "sqlite") == "postgresql" else ""
 
 
 # -- SQL translation -----------------------------------------------------------------------------

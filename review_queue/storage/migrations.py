@@ -215,12 +215,28 @@ def m502_crawl_run_refusals(db: sqlite_utils.Database) -> None:
     """Pages a run fetched and refused as not an article, counted per reason ({"listing_page": 3}),
     so that `sources status` and the crawl summary show them beside the errors."""
     db.execute("ALTER TABLE crawl_runs ADD COLUMN refusals TEXT NOT NULL DEFAULT '{}'")
+def m601_classify_state(db: sqlite_utils.Database) -> None:
+    """The classify stage's queue (review_queue/storage/classify_state.py): one row per article, its
+    state, claim and failures. Articles that already have a prediction are done (with the version
+    that scored them last); any other article is pending, so the classify stage scores it."""
+    db.execute("""CREATE TABLE classify_state (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'claimed', 'done', 'quarantined')),
+        claimed_by TEXT, claimed_until TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+        model_version TEXT, queued_at TEXT NOT NULL, updated_at TEXT NOT NULL)""")
+    # what a claim walks: pending first, oldest article first
+    db.execute("CREATE INDEX idx_classify_state_state ON classify_state(state, article_id)")
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    db.execute("""INSERT INTO classify_state (article_id, state, model_version, queued_at, updated_at)
+        SELECT a.id, CASE WHEN p.id IS NULL THEN 'pending' ELSE 'done' END, p.model_version, ?, ?
+        FROM articles a LEFT JOIN predictions p
+          ON p.id = (SELECT MAX(id) FROM predictions WHERE article_id = a.id)""", [now, now])
 
 
 MIGRATIONS = [m001_initial, m101_review_app, m102_articles_fts, m103_severity_priority,
               m201_crawl_state, m401_learning_loop, m701_login_hardening,
               m551_articles_reply_to, m816_search_stems, m901_decision_overrides, m501_article_partial,
-              m502_crawl_run_refusals]
+              m502_crawl_run_refusals, m601_classify_state]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -16,7 +16,8 @@ from crawler.sources import SourcesError
 from review_queue.storage.store import STORAGE_ERRORS, integrity_check, is_damaged
 
 from ..config import Config
-from . import crawl, db, learn, models, queue, review, sources
+from ..classify import ClassifyError
+from . import classify, crawl, db, learn, models, queue, review, sources
 from .common import OPENED
 
 USER_ERRORS = (SourcesError, DataError, ModelError, FileNotFoundError)
@@ -38,7 +39,7 @@ def cli(ctx, db, models_dir, log_level, debug):
     logging.basicConfig(level=config.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
 
-for command in (crawl.crawl, crawl.demo, queue.queue, sources.sources_group, sources.schedule,
+for command in (crawl.crawl, crawl.demo, classify.classify, queue.queue, sources.sources_group, sources.schedule,
                 review.serve, review.users, review.export_cmd, learn.report, learn.reclassify, learn.stats,
                 learn.alerts, db.db_group, db.init, models.eval_, models.train, models.models):
     cli.add_command(command)
@@ -64,6 +65,11 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"sozwatch: {exc}", err=True)
         sys.exit(2)
+    except ClassifyError as exc:   # a worker process's own error line, passed on with its exit status
+        if debug:
+            raise
+        click.echo(f"sozwatch: {exc}", err=True)
+        sys.exit(exc.exit_code)
     except SystemExit:
         raise
     except STORAGE_ERRORS as exc:   # disk full, locked by another process too long, I/O error

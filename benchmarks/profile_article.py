@@ -1,0 +1,120 @@
+"""Where an article's time goes between the fetched page and the stored prediction: one row per step.
+
+    .venv/bin/python benchmarks/profile_article.py [--articles 300] [--out benchmarks/profile_article.json]
+
+The pages are benchmarks/site.py's (the crawl benchmark's own), read from disk, so no network
+counts. Each step is timed on its own over all articles, in the shape the stages run it today:
+extraction per page (the crawl), language on a bounded sample (the crawl) and on the whole text
+(what it cost before), then the model's steps over one batch as the classify worker runs them
+(and embeddings one text at a time, as the crawl's old inline pipeline did), then the costly
+extraction for candidates only. Prints a table (ms per article, share of the classify total)
+and writes JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    seconds = time.perf_counter() - started
+    print(f"  {seconds:7.2f} s", file=sys.stderr, flush=True)   # progress: the whole run takes minutes
+    return value, seconds
+
+
+def profile(n: int, batch: int) -> dict:
+    from benchmarks.site import generate
+    from classifiers.embeddings import embed_passages
+    from classifiers.entities import find_entities
+    from classifiers.evidence import find_evidence
+    from classifiers.language import _detector, detect_language
+    from classifiers.legal import find_articles
+    from classifiers.registry import Registry
+    from crawler.extract import extract_article
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = generate(Path(tmp) / "site", n)
+        pages = [(p.read_bytes(), f"http://127.0.0.1/news/{p.name}") for p in sorted((site / "news").glob("*.html"))]
+    rows: list[tuple[str, float, str]] = []   # (step, seconds over all articles, stage)
+
+    articles, seconds = timed(lambda: [extract_article(body, url) for body, url in pages])
+    rows.append(("extraction (trafilatura + our checks)", seconds, "crawl"))
+    texts = [f"{a.title}\n{a.text}".strip() for a in articles]   # what Understander reads
+    detect_language("warm-up")
+    langs, seconds = timed(lambda: [detect_language(t) for t in texts])
+    rows.append(("language ID, bounded sample", seconds, "crawl"))
+    _, seconds = timed(lambda: [_detector().detect_language_of(t) for t in texts])
+    rows.append(("language ID, whole text (before)", seconds, "-"))
+
+    loaded = Registry().load()
+    model = loaded.model
+    features = model.features
+    model.predict(texts[:2])   # load the engine and the lazy parts once
+    total_classify = 0.0
+    for start in range(0, len(texts), batch):
+        chunk = texts[start:start + batch]
+        total_classify += timed(lambda: model.predict(chunk))[1]
+
+    def add(name, fn):
+        value, seconds = timed(fn)
+        rows.append((name, seconds, "classify"))
+        return value
+
+    add("fold + char 2-5-grams (hashing, tf-idf)", lambda: features.char_block(texts))
+    add("word 1-2-grams", lambda: features.word_block(texts))
+    add("trigger terms", lambda: features.trigger_block(texts))
+    cheap = features.transform(texts, embeddings=np.zeros((len(texts), 0), dtype=np.float32))
+    screened_out = add("screen (logistic regression)",
+                       lambda: model.screen_clf.predict_proba(cheap)[:, 1] < model.screen_threshold)
+    kept = [t for t, out in zip(texts, screened_out) if not out]
+    add(f"e5 embeddings, batches of {batch} ({len(kept)} of {len(texts)} pass the screen)",
+        lambda: [embed_passages(kept[i:i + batch]) for i in range(0, len(kept), batch)])
+    _, one_by_one = timed(lambda: [embed_passages([t]) for t in kept[:50]])
+    rows.append(("e5 embeddings, one text per call (before)", one_by_one * len(kept) / max(1, min(50, len(kept))), "-"))
+    predictions = model.predict(texts)
+    candidates = [(t, p, lang) for t, p, lang in zip(texts, predictions, langs) if p.is_candidate]
+    add(f"legal articles ({len(candidates)} candidates)", lambda: [find_articles(t) for t, _, _ in candidates])
+    add("entities incl. Natasha (candidates)", lambda: [find_entities(t, lang) for t, _, lang in candidates])
+    add("evidence sentences (candidates)", lambda: [find_evidence(t, p.categories, model) for t, p, _ in candidates])
+
+    table = [{"step": name, "stage": stage, "ms_per_article": round(1000 * s / len(texts), 2)} for name, s, stage in rows]
+    return {"articles": len(texts), "batch": batch, "model_version": loaded.version,
+            "candidates": len(candidates), "model_predict_ms_per_article": round(1000 * total_classify / len(texts), 2),
+            "steps": table}
+
+
+def print_table(report: dict) -> None:
+    print(f"\nwhere the time goes: {report['articles']} articles of benchmarks/site.py, model {report['model_version']}, "
+          f"{report['candidates']} candidates")
+    print(f"{'step':<62} {'stage':<9} {'ms/article':>10}")
+    for row in report["steps"]:
+        print(f"{row['step']:<62} {row['stage']:<9} {row['ms_per_article']:>10}")
+    print(f"{'model.predict, whole batch (the blocks above, once each)':<62} {'classify':<9} "
+          f"{report['model_predict_ms_per_article']:>10}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=64, help="the classify worker's batch size")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "profile_article.json")
+    args = parser.parse_args()
+    report = profile(args.articles, args.batch)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print_table(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
