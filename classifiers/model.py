@@ -32,6 +32,7 @@ from .features import TextFeatures
 from .priority import priority_of
 from .taxonomy import NONE
 
+EMBED_CHUNK = 64         # texts embedded per call while training: progress is reported between chunks
 RELEVANCE_BETA = 2.0     # a missed detention costs more than a false alarm: tune for F2
 SCREEN_RECALL = 0.99     # the cascade's screen may drop at most 1% of incidents (CV on train)
 CV_FOLDS = 5
@@ -128,9 +129,19 @@ class IncidentModel:
 
     # -- training ---------------------------------------------------------
     def fit(self, texts: list[str], labels: list[list[str]], cache: EmbeddingCache | None = None,
-            attributes: dict[str, list[str | None]] | None = None) -> "IncidentModel":
-        """attributes: {"attack_type": [...], "perpetrator": [...]}, one value (or None) per text."""
-        X = self.features.transform(texts, cache, fit=True)
+            attributes: dict[str, list[str | None]] | None = None, progress=None) -> "IncidentModel":
+        """attributes: {"attack_type": [...], "perpetrator": [...]}, one value (or None) per text.
+        progress: called as progress(step, done, total) for "embedding", "folds" and "thresholds"."""
+        progress = progress or (lambda step, done, total: None)
+        dense = None
+        if self.use_embeddings:   # in chunks (each text's vector is the same either way), to say how far it got
+            chunks = []
+            for start in range(0, len(texts), EMBED_CHUNK):
+                progress("embedding", start, len(texts))
+                chunks.append(self.features.embedding_block(texts[start:start + EMBED_CHUNK], cache))
+            progress("embedding", len(texts), len(texts))
+            dense = np.vstack(chunks) if chunks else None
+        X = self.features.transform(texts, cache, fit=True, embeddings=dense)
         relevant = np.array([lab != [NONE] for lab in labels])
         incidents = np.where(relevant)[0]
         X_inc = X[incidents]
@@ -149,12 +160,18 @@ class IncidentModel:
             targets["screen"] = (X[:, np.where(no_embedding)[0]], relevant)
 
         names = list(targets)
-        # fitted models and cross-validated scores, both sides of each target in parallel
-        fitted = Parallel(n_jobs=2)(delayed(_fit)(*targets[n]) for n in names)
-        tuned = ["relevance", "screen", *self.codes]
-        cv = dict(zip([n for n in names if n in tuned],
-                      Parallel(n_jobs=2)(delayed(_cv_scores)(*targets[n]) for n in names if n in tuned)))
-        models = dict(zip(names, fitted))
+        tuned = [n for n in names if n in ("relevance", "screen", *self.codes)]
+        # fitted models and cross-validated scores, both sides of each target in parallel; results
+        # arrive in order, so each one finished is one step of progress
+        jobs = [delayed(_fit)(*targets[n]) for n in names] + [delayed(_cv_scores)(*targets[n]) for n in tuned]
+        results = []
+        progress("folds", 0, len(jobs))
+        for result in Parallel(n_jobs=2, return_as="generator")(jobs):
+            results.append(result)
+            progress("folds", len(results), len(jobs))
+        models = dict(zip(names, results[:len(names)]))
+        cv = dict(zip(tuned, results[len(names):]))
+        progress("thresholds", 0, 1)
 
         self.relevance_clf = models["relevance"]
         self.relevance_threshold = best_threshold(relevant, cv["relevance"], beta=RELEVANCE_BETA)
@@ -170,6 +187,7 @@ class IncidentModel:
                                else shared for c in learned}
         self.attribute_clfs = {n: models[n] for n in names if n in (attributes or {})}
         self._shrink()
+        progress("thresholds", 1, 1)
         return self
 
     def _shrink(self) -> None:

@@ -9,10 +9,12 @@ import pickle
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .embeddings import embeddings_available
-from .model import IncidentModel
 from .model_card import card_markdown
+
+if TYPE_CHECKING:   # the model code pulls in scikit-learn: only `load` and `save` need it, at run time
+    from .model import IncidentModel
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ class Registry:
         if not version:
             raise ModelError(f"no active model in {self.root}: run `sozwatch train` first")
         card = self.card(version)
+        from .embeddings import embeddings_available
         if card.get("uses_embeddings") and not embeddings_available():
             fallback = state.get("fallback")
             if not fallback:

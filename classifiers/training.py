@@ -33,14 +33,18 @@ def _sizes(examples: list[Example]) -> dict:
 
 def train_version(train: list[Example], heldout: list[Example], registry: Registry,
                   use_embeddings: bool | None = None, cache_path: Path | None = CACHE_PATH,
-                  extra_card: dict | None = None) -> str:
-    """Fit a model on `train`, score it on `heldout`, save it as a new version; return the version."""
+                  extra_card: dict | None = None, progress=None) -> str:
+    """Fit a model on `train`, score it on `heldout`, save it as a new version; return the version.
+    progress: called as progress(step, done, total) (IncidentModel.fit's steps, then "held-out")."""
     if use_embeddings is None:
         use_embeddings = embeddings_available()
     codes = load_taxonomy().codes
     cache = EmbeddingCache(cache_path) if (use_embeddings and cache_path) else None
     model = IncidentModel(codes, use_embeddings=use_embeddings)
-    model.fit([ex.text for ex in train], [ex.labels for ex in train], cache=cache, attributes=attributes_of(train))
+    model.fit([ex.text for ex in train], [ex.labels for ex in train], cache=cache, attributes=attributes_of(train),
+              progress=progress)
+    if progress:
+        progress("held-out", 0, 1)
     kind = "e5lr" if use_embeddings else "tfidflr"
     features = ("folded char 2-5-gram TF-IDF (hashed) + folded word 1-2-gram TF-IDF + trigger terms per category"
                 + (" + multilingual-e5-small(title+lead, first 1,000 chars; TF-IDF screen first)" if use_embeddings else ""))

@@ -33,8 +33,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
-from parsel import Selector
+if TYPE_CHECKING:   # parsel (lxml) loads in ~0.1 s: only parsing needs it, not `sozwatch --help`
+    from parsel import Selector
 
 # Articles of the Code of Administrative Offences (КоАП), the Criminal Code (УК) and the
 # Civil Code (ГК) used against journalists (Adil Soz reports); a source may replace them.
@@ -106,6 +108,7 @@ def _split_date(notice: dict) -> None:
 
 def parse_notices(html: str, config: dict) -> list[dict]:
     """Every notice on the page as {field: text}, fields as configured."""
+    from parsel import Selector
     sel = Selector(text=html)
     page = {name: _field(sel, css) for name, css in (config.get("page_fields") or {}).items()}
     notices = []
@@ -121,6 +124,7 @@ def parse_notices(html: str, config: dict) -> list[dict]:
 
 def more_pages(html: str, config: dict) -> list[str]:
     """Links to further listing pages (pagination and `follow` links), as written on the page."""
+    from parsel import Selector
     sel = Selector(text=html)
     return [href for key in ("next_page", "follow") if config.get(key)
             for href in sel.css(config[key]).getall()]
@@ -155,6 +159,7 @@ def fill_form(data: dict | None, dates: dict[str, str]) -> dict[str, str]:
 def has_enabled_button(html: str, form_css: str | None, name: str) -> bool:
     """Whether the form has a submit button `name` that is not disabled: JSF keeps the
     "next" button on the last page, only disabled."""
+    from parsel import Selector
     sel = Selector(text=html)
     form = sel.css(form_css) if form_css else sel.css("form")[:1]
     buttons = form.xpath(".//input[@name=$n] | .//button[@name=$n]", n=name)

@@ -10,10 +10,12 @@ import signal
 import subprocess
 import sys
 import threading
-
-from workers.classify import BATCH_SIZE, ClassifyWorker, Counts
+from typing import TYPE_CHECKING
 
 from .config import Config
+
+if TYPE_CHECKING:   # the worker opens the database and the model: imported when a command runs it
+    from workers.classify import Counts
 
 
 class ClassifyError(RuntimeError):
@@ -24,11 +26,11 @@ class ClassifyError(RuntimeError):
         self.exit_code = exit_code
 
 
-def worker_command(config: Config, mode: str = "--until-empty", batch_size: int = BATCH_SIZE) -> list[str]:
+def worker_command(config: Config, mode: str = "--until-empty") -> list[str]:
     """The command line of one worker process (`mode`: --until-empty, --follow or --follow-stdin)
     that prints its counts as JSON when it ends."""
     return [sys.executable, "-m", "sozwatch.cli", "--db", str(config.db), "--models-dir", str(config.models_dir),
-            "--log-level", config.log_level, "classify", "--workers", "1", "--batch-size", str(batch_size),
+            "--log-level", config.log_level, "classify", "--workers", "1", "--batch-size", str(config.classify_batch),
             mode, "--json"]
 
 
@@ -36,16 +38,23 @@ def _counts_of(process: subprocess.Popen) -> Counts:
     out, _ = process.communicate()
     if process.returncode != 0:   # its error line is already on our stderr (inherited)
         raise ClassifyError(f"a classify worker failed (exit {process.returncode}; see its message above)")
+    return _parse_counts(out)
+
+
+def _parse_counts(out: str) -> Counts:
+    from workers.classify import Counts
     return Counts(**json.loads(out.strip().splitlines()[-1]))
 
 
-def run_classify(config: Config, workers: int = 1, follow: bool = False, batch_size: int = BATCH_SIZE) -> Counts:
+def run_classify(config: Config, workers: int = 1, follow: bool = False) -> Counts:
     """Classify pending articles: in this process (`workers` 1) or in that many worker processes;
     until none is pending, or (`follow`) until stopped. Returns the counts of all of them."""
+    from workers.classify import ClassifyWorker, Counts
     if workers == 1:
-        return ClassifyWorker(config.db, config.models_dir, batch_size=batch_size).run(follow=follow)
+        return ClassifyWorker(config.db, config.models_dir, batch_size=config.classify_batch,
+                              lease_seconds=config.classify_lease).run(follow=follow)
     mode = "--follow" if follow else "--until-empty"
-    processes = [subprocess.Popen(worker_command(config, mode, batch_size), stdout=subprocess.PIPE, text=True)
+    processes = [subprocess.Popen(worker_command(config, mode), stdout=subprocess.PIPE, text=True)
                  for _ in range(workers)]
     total = Counts()
     try:
@@ -65,10 +74,10 @@ class BesideCrawl:
     model stops the crawl before it fetches anything (ClassifyError with the worker's message).
     `finish` tells it the crawl is over, waits while it drains what is left and returns its counts."""
 
-    def __init__(self, config: Config, batch_size: int = BATCH_SIZE):
+    def __init__(self, config: Config):
         # it follows while its stdin is open: closing it says "the crawl is over", and if this
         # process dies the worker still drains and stops
-        self.process = subprocess.Popen(worker_command(config, "--follow-stdin", batch_size), stdin=subprocess.PIPE,
+        self.process = subprocess.Popen(worker_command(config, "--follow-stdin"), stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if not self.process.stdout.readline().startswith("ready"):
             err = self.process.communicate()[1].strip().splitlines() or [f"exit {self.process.wait()}"]
@@ -88,7 +97,7 @@ class BesideCrawl:
         self._relay.join()
         if self.process.returncode != 0:
             raise ClassifyError(f"the classify worker failed (exit {self.process.returncode}; see its message above)")
-        return Counts(**json.loads(out.strip().splitlines()[-1]))
+        return _parse_counts(out)
 
     def stop(self) -> None:
         """The crawl failed: let the worker finish its batch and go; what is left stays pending."""

@@ -15,7 +15,8 @@ class Config:
     models_dir: Path = MODELS_DIR
     sources: Path = DEFAULT_SOURCES
     log_level: str = "INFO"
-    classify_batch: int = 32   # SOZWATCH_CLASSIFY_BATCH: articles per model call in the classify stage
+    classify_batch: int = 32         # SOZWATCH_CLASSIFY_BATCH: articles per model call in the classify stage
+    classify_lease: float = 300.0    # SOZWATCH_CLASSIFY_LEASE: seconds before a silent worker's claims are taken
 
     @classmethod
     def from_env(cls, environ=os.environ) -> "Config":
@@ -26,6 +27,8 @@ class Config:
                 config = replace(config, **{field_name: Path(environ[variable])})
         if environ.get("SOZWATCH_CLASSIFY_BATCH"):
             config = replace(config, classify_batch=int(environ["SOZWATCH_CLASSIFY_BATCH"]))
+        if environ.get("SOZWATCH_CLASSIFY_LEASE"):
+            config = replace(config, classify_lease=float(environ["SOZWATCH_CLASSIFY_LEASE"]))
         if environ.get("SOZWATCH_LOG_LEVEL"):
             config = replace(config, log_level=environ["SOZWATCH_LOG_LEVEL"].upper())
         return config

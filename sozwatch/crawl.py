@@ -124,7 +124,7 @@ def run_crawl(config: Config, names: list[str] | None = None, since: str | None 
     if not classify:
         return _crawl_sources(config, sources, since, quiet, workers, overrides)
     from .classify import BesideCrawl
-    stage = BesideCrawl(config, config.classify_batch)   # … or a missing model: it loads it first
+    stage = BesideCrawl(config)   # … or a missing model: it loads it first
     try:
         result = _crawl_sources(config, sources, since, quiet, workers, overrides)
     except BaseException:

@@ -78,11 +78,11 @@ class ClassifyWorker:
 
     def run_batch(self) -> int:
         """Claim one batch and classify it; returns how many articles were claimed (0: none pending)."""
+        understander = self.load_model()   # before claiming: loading must not eat into the lease
         articles = classify_state.claim(self.store, self.name, self.batch_size, self.lease_seconds)
         if not articles:
             return 0
         started = time.monotonic()
-        understander = self.load_model()
         counts = Counts()
         try:
             predictions = understander.understand_many([(a["title"] or "", a["text"] or "") for a in articles],

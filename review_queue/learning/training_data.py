@@ -74,7 +74,7 @@ def decision_examples(store: Store, heldout_percent: int = HELDOUT_PERCENT) -> D
 
 
 def train_with_decisions(store: Store | None, registry, train: list[Example], heldout: list[Example],
-                         use_embeddings: bool | None = None, cache_path: Path | None = None) -> str:
+                         use_embeddings: bool | None = None, cache_path: Path | None = None, progress=None) -> str:
     """Train a new version on `train` plus the decisions' training part, score it on `heldout`
     (the shipped split) and on the confirmed held-out items; record lineage in the card."""
     from classifiers.quality_gate import record_evaluation
@@ -83,7 +83,8 @@ def train_with_decisions(store: Store | None, registry, train: list[Example], he
         lineage={"trained_on": {"confirmed": 0, "rejected": 0}, "up_to_decision_id": 0})
     baseline = registry.active_version()
     version = train_version(train + decisions.train, heldout, registry, use_embeddings=use_embeddings,
-                            cache_path=cache_path or CACHE_PATH, extra_card={"decisions": decisions.lineage})
+                            cache_path=cache_path or CACHE_PATH, extra_card={"decisions": decisions.lineage},
+                            progress=progress)
     if decisions.heldout:
         record_evaluation(registry, version, CONFIRMED_HELDOUT, decisions.heldout, baseline_version=baseline)
     return version

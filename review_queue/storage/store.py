@@ -29,9 +29,6 @@ log = logging.getLogger(__name__)
 # error): the transaction is rolled back, nothing half-written remains.
 STORAGE_ERRORS: tuple[type[BaseException], ...] = storage_errors()
 
-STATUSES = ("pending", "second_opinion", "confirmed", "rejected")  # a review item's life
-
-
 def is_damaged(exc: BaseException) -> bool:
     """Whether SQLite's error means the file itself is damaged (not locked, not full)."""
     return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) \

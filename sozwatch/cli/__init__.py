@@ -13,7 +13,7 @@ import click
 from classifiers.dataset import DataError
 from classifiers.registry import ModelError
 from crawler.sources import SourcesError
-from review_queue.storage.store import STORAGE_ERRORS, integrity_check, is_damaged
+from review_queue.storage.dialect import storage_errors
 
 from ..config import Config
 from ..classify import ClassifyError
@@ -72,15 +72,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
-    except STORAGE_ERRORS as exc:   # disk full, locked by another process too long, I/O error
-        if debug:
-            raise
-        click.echo(f"sozwatch: database error: {exc} (nothing was half-written; retry when the cause is fixed)",
-                   err=True)
-        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         if debug:
             raise
+        if isinstance(exc, storage_errors()):   # disk full, locked by another process too long, I/O error
+            click.echo(f"sozwatch: database error: {exc} (nothing was half-written; retry when the cause is fixed)",
+                       err=True)
+            sys.exit(1)
+        from review_queue.storage.store import integrity_check, is_damaged   # only now: the CLI starts fast
         if is_damaged(exc):
             path = OPENED[-1] if OPENED else Config.from_env().db
             click.echo(f"sozwatch: database {path} is damaged ({exc}); PRAGMA integrity_check: {integrity_check(path)}",

@@ -41,16 +41,16 @@ def classify(ctx, workers, mode, from_quarantine, batch_size, as_json, db_flag):
     if from_quarantine:
         click.echo(f"{classify_state.requeue_quarantined(store)} quarantined articles pending again", err=True)
     store.close()
-    batch = config.classify_batch
     if mode == "follow-stdin":
-        worker = ClassifyWorker(config.db, config.models_dir, batch_size=batch)
+        worker = ClassifyWorker(config.db, config.models_dir, batch_size=config.classify_batch,
+                                lease_seconds=config.classify_lease)
         worker.load_model()   # a missing or broken model fails here, before the crawl starts
         click.echo(f"ready {worker.understander.version}")
         sys.stdout.flush()
         threading.Thread(target=lambda: (sys.stdin.read(), worker.stop_following()), daemon=True).start()
         counts = worker.run(follow=True)
     else:
-        counts = run_classify(config, workers=workers, follow=mode == "follow", batch_size=batch)
+        counts = run_classify(config, workers=workers, follow=mode == "follow")
     click.echo(json.dumps(asdict(counts)) if as_json else counts.summary())
 
 

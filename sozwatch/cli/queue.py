@@ -5,7 +5,7 @@ import json
 
 import click
 
-from review_queue.storage.store import STATUSES
+from review_queue.storage import STATUSES
 
 from .common import SozwatchError, db_option, open_store
 

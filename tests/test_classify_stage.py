@@ -1,0 +1,135 @@
+"""The classify stage: claims never overlap, a killed worker loses nothing, each article is classified once."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from review_queue.storage import classify_state
+from review_queue.storage.store import Store
+
+from .conftest import ROOT, sozwatch_cmd
+from .fixtures.postgres import any_url, server  # noqa: F401 - fixtures
+
+FALLBACK = "2026-11-23-tfidflr-3"   # the shipped TF-IDF-only model: fast, no embedding engine to start
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory) -> Path:
+    """A registry whose active model is the shipped TF-IDF-only one (the stage is under test, not e5)."""
+    root = tmp_path_factory.mktemp("models")
+    shutil.copytree(ROOT / "models" / FALLBACK, root / FALLBACK)
+    (root / "registry.json").write_text(json.dumps({"active": FALLBACK, "fallback": FALLBACK, "history": []}))
+    return root
+
+
+def stored(db, n: int) -> Store:
+    """A queue with n articles waiting for the classifier, as the crawl leaves them."""
+    lines = (ROOT / "classifiers" / "data" / "heldout.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines[:n + 3]]
+    store = Store(db)
+    for i in range(n):
+        title, _, body = texts[i].partition("\n")
+        # each article several texts long, so that one batch takes a while to score
+        article = store.add_article({"url": f"http://127.0.0.1/a/{i}", "source": "test", "title": title,
+                                     "text": "\n".join([body or title, *texts[i + 1:i + 4]]) + f"\n№ {i}"})
+        classify_state.enqueue(store, article.id)
+    return store
+
+
+def classify(db, models, *args, env=None, **popen) -> subprocess.Popen:
+    return subprocess.Popen([*sozwatch_cmd(), "--db", str(db), "--models-dir", str(models), "--log-level", "INFO",
+                             "classify", *args], cwd=ROOT, env={**os.environ, **(env or {})}, text=True, **popen)
+
+
+def predictions_per_article(db) -> dict[int, int]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT a.id, COUNT(p.id) FROM articles a LEFT JOIN predictions p "
+                                 "ON p.article_id = a.id GROUP BY a.id").fetchall())
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_each_article_is_classified_once_after_a_restart(
+        tmp_path, models):
+    db = tmp_path / "queue.db"
+    stored(db, 240).close()
+    watch = sqlite3.connect(db)
+    for _ in range(5):   # SIGKILL lands mid-batch: between the claim's commit and the results' commit
+        worker = classify(db, models, "--batch-size", "80", env={"SOZWATCH_CLASSIFY_LEASE": "2"},
+                          stderr=subprocess.DEVNULL)
+        while worker.poll() is None and not watch.execute(
+                "SELECT 1 FROM classify_state WHERE state = 'claimed'").fetchone():
+            time.sleep(0.005)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        held = watch.execute("SELECT COUNT(*) FROM classify_state WHERE state = 'claimed'").fetchone()[0]
+        if held:
+            break
+    assert held, "the worker was never caught holding a batch"
+    assert watch.execute("SELECT COUNT(*) FROM classify_state WHERE state = 'pending'").fetchone()[0] > 0
+    time.sleep(2.5)   # its lease runs out: nobody clears claims at start-up, the lease does
+    restarted = classify(db, models, "--json", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = restarted.communicate(timeout=300)
+    assert restarted.returncode == 0, err[-2000:]
+    assert set(predictions_per_article(db).values()) == {1}
+    states = dict(watch.execute("SELECT state, COUNT(*) FROM classify_state GROUP BY state").fetchall())
+    assert states == {"done": 240}
+    candidates = watch.execute("SELECT COUNT(*) FROM predictions WHERE is_candidate = 1").fetchone()[0]
+    assert watch.execute("SELECT COUNT(*) FROM review_items").fetchone()[0] == candidates > 0
+
+
+def test_two_workers_on_one_store_never_classify_an_article_twice(tmp_path, models):
+    db = tmp_path / "queue.db"
+    stored(db, 200).close()
+    run = classify(db, models, "--workers", "2", "--batch-size", "10", "--json",
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err[-2000:]
+    assert json.loads(out.strip().splitlines()[-1])["classified"] == 200
+    assert set(predictions_per_article(db).values()) == {1}
+    # both took batches: the claims really ran side by side
+    workers = {line.split(": ")[1] for line in err.splitlines() if ": batch of " in line}
+    assert len(workers) == 2, err[-2000:]
+
+
+def test_a_worker_that_lost_its_lease_writes_nothing_and_the_new_holder_writes_once(any_url, models):
+    from classifiers.registry import Registry
+    from classifiers.understand import Understander
+    store = stored(any_url, 3)
+    slow = classify_state.claim(store, "slow:1", 10, lease_seconds=-1)   # its lease is already over
+    taken = classify_state.claim(store, "other:2", 10, lease_seconds=300)
+    assert [a["id"] for a in taken] == [a["id"] for a in slow]
+    assert classify_state.claim(store, "third:3", 10, lease_seconds=300) == []   # nothing left to take
+    understander = Understander.from_registry(Registry(models))
+    results = list(zip([a["id"] for a in slow], understander.understand_many([(a["title"], a["text"]) for a in slow])))
+    assert classify_state.finish(store, "slow:1", understander.version, results) == []
+    assert classify_state.finish(store, "other:2", understander.version, results) == [a["id"] for a in taken]
+    count = store.db.execute("SELECT COUNT(*) FROM predictions").fetchone()[0]
+    assert count == 3
+    assert classify_state.status(store)["counts"]["done"] == 3
+
+
+def test_an_article_that_keeps_failing_is_quarantined_and_the_rest_of_its_batch_is_classified(tmp_path, models):
+    store = stored(tmp_path / "queue.db", 4)
+    from workers.classify import ClassifyWorker
+    worker = ClassifyWorker(store.path, models, batch_size=4, max_attempts=2)
+    understander = worker.load_model()
+    original = understander.understand_many
+
+    def fails_on_poison(docs, langs=None):
+        if any("№ 2" in text for _, text in docs):
+            raise ValueError("cannot read this one")
+        return original(docs, langs)
+
+    understander.understand_many = fails_on_poison
+    counts = worker.run()
+    assert (counts.classified, counts.failed, counts.quarantined) == (3, 2, 1)
+    report = classify_state.status(Store(store.path))
+    assert report["counts"] == {"pending": 0, "claimed": 0, "done": 3, "quarantined": 1}
+    assert "cannot read this one" in report["quarantined"][0]["last_error"]
