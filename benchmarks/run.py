@@ -1,6 +1,8 @@
 """The benchmark runner behind `make bench`: crawl throughput end to end against a generated local
-site, the same pages through trafilatura alone (the reference), classification speed, the review
-UI's latency with 100,000 items, and the peak memory of each. Prints a table and writes JSON.
+site (with the classify stage, and with --no-classify), the same pages through trafilatura alone and
+through a bare Scrapy spider that only fetches and extracts (the stack's floor), where an article's
+time goes (benchmarks/profile_article.py), `sozwatch --help` start-up, classification speed, the
+review UI's latency with 100,000 items, and the peak memory of each. Prints a table and writes JSON.
 
     .venv/bin/python benchmarks/run.py [--articles 2000] [--out benchmarks/results.json] [--skip NAME]…
 
@@ -28,7 +30,8 @@ PY = sys.executable
 BENCH = ROOT / "benchmarks"
 FAST_CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
               "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "SOZWATCH_PROGRESS": "off", "LOG_LEVEL": "WARNING"}
-STEPS = ("crawl_no_classify", "crawl_full", "trafilatura_only", "classification", "review_ui")
+STEPS = ("trafilatura_only", "bare_spider", "crawl_no_classify", "crawl_full", "cli_help", "profile",
+         "classification", "review_ui")
 
 
 def run_child(args: list[str], timeout: float, env: dict | None = None) -> dict:
@@ -104,6 +107,44 @@ def trafilatura_only(site: Path, timeout: float) -> dict:
     return result
 
 
+def bare_spider(base: str, timeout: float) -> dict:
+    r = run_child([PY, "-m", "benchmarks.bare_spider", f"{base}/sitemap.xml"], timeout)
+    if r["rc"] != 0:
+        raise RuntimeError(r["stderr"][-2000:])
+    result = json.loads(r["stdout"].strip().splitlines()[-1])
+    result.update(pages_per_s=round(result["pages"] / r["seconds"], 2), seconds_with_startup=r["seconds"],
+                  peak_rss_mib=r["peak_rss_mib"])
+    return result
+
+
+def cli_help(timeout: float, runs: int = 5) -> dict:
+    """Wall time of `sozwatch --help` (the CLI's start-up), the median of `runs`."""
+    times = []
+    for _ in range(runs):
+        r = run_child([PY, "-m", "sozwatch.cli", "--help"], timeout)
+        if r["rc"] != 0:
+            raise RuntimeError(r["stderr"][-2000:])
+        times.append(r["seconds"])
+    return {"runs": runs, "median_seconds": sorted(times)[runs // 2], "seconds": times}
+
+
+def profile(n: int, timeout: float) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "profile.json"
+        r = run_child([PY, str(BENCH / "profile_article.py"), "--articles", str(n), "--out", str(out)], timeout)
+        if r["rc"] != 0:
+            raise RuntimeError(r["stderr"][-2000:])
+        return json.loads(out.read_text())
+
+
+def load() -> str:
+    """What else ran: the load averages when a step ended (this machine may be shared)."""
+    try:
+        return " / ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def classification(timeout: float, n: int) -> dict:
     """docs/s and peak memory per classifier backend from benchmarks/classify.py (the classifier's
     own benchmark: realistic 1,500-3,500-character articles through the whole Understander path),
@@ -175,6 +216,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--review-items", type=int, default=100_000)
+    parser.add_argument("--profile-articles", type=int, default=300)
     parser.add_argument("--classify-docs", type=int, default=150,
                         help="documents per backend for benchmarks/classify.py (its own default, 1,000, takes minutes)")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
@@ -204,7 +246,13 @@ def main() -> int:
                 print(f"bench: {step} …", file=sys.stderr, flush=True)
                 step_started = time.perf_counter()
                 try:
-                    if step == "crawl_no_classify":
+                    if step == "bare_spider":
+                        results[step] = bare_spider(base, args.timeout)
+                    elif step == "cli_help":
+                        results[step] = cli_help(args.timeout)
+                    elif step == "profile":
+                        results[step] = profile(args.profile_articles, args.timeout)
+                    elif step == "crawl_no_classify":
                         results[step] = crawl(tmp, sources, classify=False, timeout=args.timeout)
                     elif step == "crawl_full":
                         results[step] = crawl(tmp, sources, classify=True, timeout=args.timeout)
@@ -217,14 +265,18 @@ def main() -> int:
                 except Exception as exc:  # noqa: BLE001 - one failing step must not lose the others' figures
                     results[step] = {"error": f"{type(exc).__name__}: {str(exc).strip()[-500:]}"}
                     failed.append(step)
+                results[step]["load_after"] = load()
                 print(f"bench: {step} done in {time.perf_counter() - step_started:.0f} s", file=sys.stderr, flush=True)
         finally:
             server.kill()
             server.wait()
     reference = results.get("trafilatura_only", {}).get("pages_per_s")
+    floor = results.get("bare_spider", {}).get("pages_per_s")
     for step in ("crawl_no_classify", "crawl_full"):
         if "articles_per_s" in results.get(step, {}) and reference:
             results[step]["ratio_to_trafilatura"] = round(results[step]["articles_per_s"] / reference, 3)
+        if "articles_per_s" in results.get(step, {}) and floor:
+            results[step]["ratio_to_bare_spider"] = round(results[step]["articles_per_s"] / floor, 3)
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print_table(results)
@@ -237,26 +289,37 @@ def main() -> int:
 def print_table(r: dict) -> None:
     m = r["machine"]
     print(f"\nsozwatch benchmarks: {m['cpus']} CPUs ({m['cpu']}), {m['memory']}, Python {m['python']}, "
-          f"SQLite {m['sqlite']}; {r['total_seconds']} s in all")
-    print(f"{'measurement':<46} {'throughput':>22} {'vs trafilatura':>15} {'peak MiB':>9}")
+          f"SQLite {m['sqlite']}; {r['articles']} pages; {r['total_seconds']} s in all")
+    print(f"{'measurement':<46} {'throughput':>22} {'vs bare spider':>15} {'peak MiB':>9} {'load after':>16}")
     r = {k: v for k, v in r.items() if not (isinstance(v, dict) and "error" in v)}
-    ref = r.get("trafilatura_only")
-    if "crawl_full" in r:
-        c = r["crawl_full"]
-        print(f"{'crawl, full pipeline (' + str(c['articles']) + ' articles)':<46} "
-              f"{c['pages_per_s']:>7} p/s {c['articles_per_s']:>6} a/s {c.get('ratio_to_trafilatura', '-'):>15} "
-              f"{c['peak_rss_mib']:>9}")
-    if "crawl_no_classify" in r:
-        c = r["crawl_no_classify"]
-        print(f"{'crawl, --no-classify':<46} {c['pages_per_s']:>7} p/s {c['articles_per_s']:>6} a/s "
-              f"{c.get('ratio_to_trafilatura', '-'):>15} {c['peak_rss_mib']:>9}")
-    if ref:
-        print(f"{'trafilatura alone, same pages (reference)':<46} {ref['pages_per_s']:>16} p/s {1.0:>15} "
-              f"{ref['peak_rss_mib']:>9}")
+    for step, label in (("crawl_full", "crawl with the classify stage"), ("crawl_no_classify", "crawl, --no-classify")):
+        if step in r:
+            c = r[step]
+            print(f"{label + ' (' + str(c['articles']) + ' articles)':<46} {c['pages_per_s']:>7} p/s "
+                  f"{c['articles_per_s']:>6} a/s {c.get('ratio_to_bare_spider', '-'):>15} {c['peak_rss_mib']:>9} "
+                  f"{c['load_after']:>16}")
+    if "bare_spider" in r:
+        b = r["bare_spider"]
+        print(f"{'bare Scrapy spider + trafilatura (the floor)':<46} {b['pages_per_s']:>16} p/s {1.0:>15} "
+              f"{b['peak_rss_mib']:>9} {b['load_after']:>16}")
+    if "trafilatura_only" in r:
+        t = r["trafilatura_only"]
+        print(f"{'trafilatura alone, same pages':<46} {t['pages_per_s']:>16} p/s {'':>15} "
+              f"{t['peak_rss_mib']:>9} {t['load_after']:>16}")
+    if "cli_help" in r:
+        h = r["cli_help"]
+        print(f"{'sozwatch --help (median of ' + str(h['runs']) + ')':<46} {h['median_seconds']:>18} s "
+              f"{'':>15} {'':>9} {h['load_after']:>16}")
     if "classification" in r:
         for b in r["classification"]["backends"]:
             print(f"{'classification, ' + str(b['backend']) + ' (' + str(b['model_version']) + ')':<46} "
                   f"{b['docs_per_s']:>14} docs/s {'':>15} {b['peak_rss_mib']:>9}")
+    if "profile" in r:
+        p = r["profile"]
+        print(f"\nwhere an article's time goes ({p['articles']} articles, {p['candidates']} candidates, "
+              f"batches of {p['batch']}; ms per article)")
+        for row in p["steps"]:
+            print(f"  {row['step']:<70} {row['stage']:<9} {row['ms_per_article']:>8}")
     if "review_ui" in r:
         u = r["review_ui"]
         print(f"{'review UI, ' + format(u['items'], ',') + ' items (median / p95 ms)':<46} {'':>22} {'':>15} "

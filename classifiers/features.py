@@ -55,13 +55,22 @@ class TextFeatures:
     def trigger_block(self, texts: list[str]) -> np.ndarray:
         return trigger_matrix(texts, self.codes) * TRIGGER_WEIGHT
 
+    def sparse_blocks(self, texts: list[str], fit: bool = False) -> tuple:
+        """The blocks that do not need the embedding engine: char n-grams, trigger terms, words."""
+        return (self.char_block(texts, fit), sparse.csr_matrix(self.trigger_block(texts)), self.word_block(texts, fit))
+
+    @staticmethod
+    def combine(blocks: tuple, dense: np.ndarray) -> sparse.csr_matrix:
+        """All blocks side by side, the embedding (`dense`, possibly zero columns wide) second."""
+        chars, triggers, words = blocks
+        return sparse.hstack([chars, sparse.csr_matrix(dense), triggers, words]).tocsr()
+
     def transform(self, texts: list[str], cache: EmbeddingCache | None = None, fit: bool = False,
                   embeddings: np.ndarray | None = None) -> sparse.csr_matrix:
         """All blocks side by side. `embeddings` may be passed in (already computed, or zeros
         to score without them, as the evidence finder does for single sentences)."""
         dense = self.embedding_block(texts, cache) if embeddings is None else embeddings
-        return sparse.hstack([self.char_block(texts, fit), sparse.csr_matrix(dense),
-                              sparse.csr_matrix(self.trigger_block(texts)), self.word_block(texts, fit)]).tocsr()
+        return self.combine(self.sparse_blocks(texts, fit), dense)
 
     @property
     def embedding_columns(self) -> slice:

@@ -200,17 +200,19 @@ class IncidentModel:
     # -- prediction -------------------------------------------------------
     def _matrix(self, texts: list[str]):
         """Features for `texts`; with the cascade, only texts that pass the screen are embedded.
+        The text blocks are computed once and serve both the screen and the full model.
         Returns (X, screened_out mask)."""
         screened_out = np.zeros(len(texts), dtype=bool)
+        blocks = self.features.sparse_blocks(texts)
         if not self.use_embeddings or self.screen_clf is None:
-            return self.features.transform(texts), screened_out
-        cheap = self.features.transform(texts, embeddings=np.zeros((len(texts), 0), dtype=np.float32))
+            return self.features.combine(blocks, self.features.embedding_block(texts)), screened_out
+        cheap = self.features.combine(blocks, np.zeros((len(texts), 0), dtype=np.float32))
         screened_out = self.screen_clf.predict_proba(cheap)[:, 1] < self.screen_threshold
         dense = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         keep = np.where(~screened_out)[0]
         if len(keep):
             dense[keep] = self.features.embedding_block([texts[i] for i in keep])
-        return self.features.transform(texts, embeddings=dense), screened_out
+        return self.features.combine(blocks, dense), screened_out
 
     def category_scores(self, X) -> dict[str, np.ndarray]:
         return {code: clf.predict_proba(X)[:, 1] for code, clf in self.category_clfs.items()}
