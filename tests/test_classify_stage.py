@@ -133,3 +133,32 @@ def test_an_article_that_keeps_failing_is_quarantined_and_the_rest_of_its_batch_
     report = classify_state.status(Store(store.path))
     assert report["counts"] == {"pending": 0, "claimed": 0, "done": 3, "quarantined": 1}
     assert "cannot read this one" in report["quarantined"][0]["last_error"]
+
+
+def test_a_crawl_without_the_classifier_stores_languages_and_leaves_articles_pending_for_the_stage(tmp_path, models):
+    from w3lib.url import canonicalize_url
+
+    from crawler.demo_sites.server import DemoSites
+
+    from .fixtures.crawl import crawl
+    db, sources = tmp_path / "queue.db", tmp_path / "sources.yaml"
+    with DemoSites() as sites:
+        sites.write_sources(sources)
+        done = crawl(db, sources, timeout=300)
+        truth = {canonicalize_url(a["url"]): a["lang"] for a in sites.articles()}
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "0 queued for review" in done.stdout
+    with sqlite3.connect(db) as conn:
+        langs = dict(conn.execute("SELECT url, lang FROM articles").fetchall())
+        assert {url: langs.get(url) for url in truth} == truth
+        assert conn.execute("SELECT COUNT(*) FROM predictions").fetchone()[0] == 0
+    status = subprocess.run([*sozwatch_cmd(), "--db", str(db), "classify", "status", "--json"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert json.loads(status.stdout)["counts"]["pending"] == len(langs)
+    run = classify(db, models, "--json", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err[-2000:]
+    counts = json.loads(out.strip().splitlines()[-1])
+    with sqlite3.connect(db) as conn:
+        assert counts["classified"] == len(langs)
+        assert conn.execute("SELECT COUNT(*) FROM review_items").fetchone()[0] == counts["candidates"] > 0

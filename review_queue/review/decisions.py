@@ -15,7 +15,8 @@ from datetime import datetime, timedelta, timezone
 
 from classifiers.taxonomy import load_taxonomy
 
-from ..storage.store import STATUSES, Store, utc_now
+from ..storage import STATUSES
+from ..storage.store import Store, utc_now
 from ..storage.transactions import write_transaction
 from .extracted import INCIDENT_KINDS
 from .double_review import DISAGREED, WAITING, has_decided, round_decisions, round_outcome

@@ -24,7 +24,8 @@ def _scrapy_setting(ctx, param, values):
 @click.option("--sources", type=click.Path(dir_okay=False), help="Sources YAML (default: the shipped crawler/sources.yaml).")
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @click.option("--since", help="Skip anything older: a date (2024-11-01) or an age (7d, 12h).")
-@click.option("--no-classify", is_flag=True, help="Store articles without classifying them (backfills, tests).")
+@click.option("--no-classify", is_flag=True,
+              help="Do not start the classify stage: stored articles stay pending for `sozwatch classify`.")
 @click.option("-s", "--setting", "settings", multiple=True, callback=_scrapy_setting,
               help="A Scrapy setting, NAME=VALUE (e.g. -s DOWNLOAD_DELAY=2).")
 @click.option("--workers", metavar="redis://HOST:PORT/N",
@@ -33,8 +34,8 @@ def _scrapy_setting(ctx, param, values):
 @db_option
 @click.pass_context
 def crawl(ctx, sources, names, since, no_classify, settings, workers, crawl_id, db_flag):
-    """Crawl the sources' feeds, sitemaps, listings, Telegram channels and court portals;
-    queue the candidates. Progress on a terminal; quiet (warnings only) under cron."""
+    """Crawl the sources' feeds, sitemaps, listings, Telegram channels and court portals; the classify
+    stage runs beside the crawl and queues the candidates. Progress on a terminal; quiet (warnings only) under cron."""
     import os
 
     from ..crawl import parse_since, run_crawl
