@@ -50,49 +50,51 @@ def classify(db, models, *args, env=None, **popen) -> subprocess.Popen:
 
 
 def predictions_per_article(db) -> dict[int, int]:
-    with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT a.id, COUNT(p.id) FROM articles a LEFT JOIN predictions p "
-                                 "ON p.article_id = a.id GROUP BY a.id").fetchall())
+    store = Store(db)
+    try:
+        return dict(store.db.execute("SELECT a.id, COUNT(p.id) FROM articles a LEFT JOIN predictions p "
+                                     "ON p.article_id = a.id GROUP BY a.id").fetchall())
+    finally:
+        store.close()
+
+
+def count(store: Store, sql: str) -> int:
+    return store.db.execute(sql).fetchone()[0]
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_each_article_is_classified_once_after_a_restart(
-        tmp_path, models):
-    db = tmp_path / "queue.db"
-    stored(db, 240).close()
-    watch = sqlite3.connect(db)
+        any_url, models):
+    watch = stored(any_url, 160)
     for _ in range(5):   # SIGKILL lands mid-batch: between the claim's commit and the results' commit
-        worker = classify(db, models, "--batch-size", "80", env={"SOZWATCH_CLASSIFY_LEASE": "2"},
+        worker = classify(any_url, models, "--batch-size", "80", env={"SOZWATCH_CLASSIFY_LEASE": "2"},
                           stderr=subprocess.DEVNULL)
-        while worker.poll() is None and not watch.execute(
-                "SELECT 1 FROM classify_state WHERE state = 'claimed'").fetchone():
+        while worker.poll() is None and not count(watch, "SELECT COUNT(*) FROM classify_state WHERE state = 'claimed'"):
             time.sleep(0.005)
         worker.send_signal(signal.SIGKILL)
         worker.wait()
-        held = watch.execute("SELECT COUNT(*) FROM classify_state WHERE state = 'claimed'").fetchone()[0]
+        held = count(watch, "SELECT COUNT(*) FROM classify_state WHERE state = 'claimed'")
         if held:
             break
     assert held, "the worker was never caught holding a batch"
-    assert watch.execute("SELECT COUNT(*) FROM classify_state WHERE state = 'pending'").fetchone()[0] > 0
+    assert count(watch, "SELECT COUNT(*) FROM classify_state WHERE state = 'pending'") > 0
     time.sleep(2.5)   # its lease runs out: nobody clears claims at start-up, the lease does
-    restarted = classify(db, models, "--json", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    restarted = classify(any_url, models, "--json", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = restarted.communicate(timeout=300)
     assert restarted.returncode == 0, err[-2000:]
-    assert set(predictions_per_article(db).values()) == {1}
-    states = dict(watch.execute("SELECT state, COUNT(*) FROM classify_state GROUP BY state").fetchall())
-    assert states == {"done": 240}
-    candidates = watch.execute("SELECT COUNT(*) FROM predictions WHERE is_candidate = 1").fetchone()[0]
-    assert watch.execute("SELECT COUNT(*) FROM review_items").fetchone()[0] == candidates > 0
+    assert set(predictions_per_article(any_url).values()) == {1}
+    assert classify_state.status(watch)["counts"] == {"pending": 0, "claimed": 0, "done": 160, "quarantined": 0}
+    candidates = count(watch, "SELECT COUNT(*) FROM predictions WHERE is_candidate = 1")
+    assert count(watch, "SELECT COUNT(*) FROM review_items") == candidates > 0
 
 
-def test_two_workers_on_one_store_never_classify_an_article_twice(tmp_path, models):
-    db = tmp_path / "queue.db"
-    stored(db, 200).close()
-    run = classify(db, models, "--workers", "2", "--batch-size", "10", "--json",
+def test_two_workers_on_one_store_never_classify_an_article_twice(any_url, models):
+    stored(any_url, 120).close()
+    run = classify(any_url, models, "--workers", "2", "--batch-size", "8", "--json",
                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = run.communicate(timeout=300)
     assert run.returncode == 0, err[-2000:]
-    assert json.loads(out.strip().splitlines()[-1])["classified"] == 200
-    assert set(predictions_per_article(db).values()) == {1}
+    assert json.loads(out.strip().splitlines()[-1])["classified"] == 120
+    assert set(predictions_per_article(any_url).values()) == {1}
     # both took batches: the claims really ran side by side
     workers = {line.split(": ")[1] for line in err.splitlines() if ": batch of " in line}
     assert len(workers) == 2, err[-2000:]

@@ -47,6 +47,12 @@ class Counts:
                 f"{self.failed} failed attempts; {self.quarantined} quarantined")
 
 
+def _score(understander, articles: list[dict]) -> list:
+    """One model call for the articles; the language the crawl stored is not detected again."""
+    return understander.understand_many([(a["title"] or "", a["text"] or "") for a in articles],
+                                        [a["lang"] for a in articles])
+
+
 class ClassifyWorker:
     """One worker process: `run` loops claim → understand → write until the queue is empty (or,
     following, until `stop_following` is called). SIGTERM: finish the batch in hand, then stop."""
@@ -85,17 +91,14 @@ class ClassifyWorker:
         started = time.monotonic()
         counts = Counts()
         try:
-            predictions = understander.understand_many([(a["title"] or "", a["text"] or "") for a in articles],
-                                                       [a["lang"] for a in articles])
-            results = [(a["id"], p) for a, p in zip(articles, predictions)]
+            results = list(zip([a["id"] for a in articles], _score(understander, articles)))
         except Exception as exc:  # noqa: BLE001 - any model failure: find the article that causes it
             log.warning("%s: a batch of %d failed (%s: %s); scoring its articles one at a time",
                         self.name, len(articles), type(exc).__name__, exc)
             results = []
             for article in articles:
                 try:
-                    prediction = understander.understand_many([(article["title"] or "", article["text"] or "")],
-                                                              [article["lang"]])[0]
+                    prediction = _score(understander, [article])[0]
                 except Exception as exc:  # noqa: BLE001 - recorded on the article, never lost
                     state = classify_state.fail(self.store, self.name, article["id"], f"{type(exc).__name__}: {exc}",
                                                 self.max_attempts)
