@@ -320,6 +320,8 @@ def print_table(r: dict) -> None:
               f"batches of {p['batch']}; ms per article)")
         for row in p["steps"]:
             print(f"  {row['step']:<70} {row['stage']:<9} {row['ms_per_article']:>8}")
+        for stage, ms in p["ms_per_article_by_stage"].items():
+            print(f"  {'total, ' + stage + ' stage':<70} {stage:<9} {ms:>8}")
     if "review_ui" in r:
         u = r["review_ui"]
         print(f"{'review UI, ' + format(u['items'], ',') + ' items (median / p95 ms)':<46} {'':>22} {'':>15} "
