@@ -53,7 +53,10 @@ def run_child(args: list[str], timeout: float, env: dict | None = None) -> dict:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        # CPU seconds (its own and its reaped children's, all threads): on a shared machine the wall
+        # time says how busy the machine was, this says what the work cost
         return {"rc": proc.returncode, "seconds": round(wall, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
                 "stdout": out.read(), "stderr": err.read()}
 
 
@@ -75,7 +78,8 @@ def crawl(tmp: Path, sources: Path, classify: bool, timeout: float) -> dict:
     if r["rc"] != 0 or not match:
         raise RuntimeError(f"crawl failed (rc {r['rc']}): {r['stderr'][-2000:]}")
     pages, stored, queued = map(int, match.groups())
-    return {"pages": pages, "articles": stored, "queued": queued, "seconds": r["seconds"],
+    return {"pages": pages, "articles": stored, "queued": queued, "seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
+            "cpu_ms_per_article": round(1000 * r["cpu_seconds"] / max(1, stored), 1),
             "pages_per_s": round(pages / r["seconds"], 2), "articles_per_s": round(stored / r["seconds"], 2),
             "peak_rss_mib": r["peak_rss_mib"]}
 
@@ -113,7 +117,7 @@ def bare_spider(base: str, timeout: float) -> dict:
         raise RuntimeError(r["stderr"][-2000:])
     result = json.loads(r["stdout"].strip().splitlines()[-1])
     result.update(pages_per_s=round(result["pages"] / r["seconds"], 2), seconds_with_startup=r["seconds"],
-                  peak_rss_mib=r["peak_rss_mib"])
+                  peak_rss_mib=r["peak_rss_mib"], cpu_ms_per_page=round(1000 * r["cpu_seconds"] / max(1, result["pages"]), 1))
     return result
 
 
@@ -290,26 +294,27 @@ def print_table(r: dict) -> None:
     m = r["machine"]
     print(f"\nsozwatch benchmarks: {m['cpus']} CPUs ({m['cpu']}), {m['memory']}, Python {m['python']}, "
           f"SQLite {m['sqlite']}; {r['articles']} pages; {r['total_seconds']} s in all")
-    print(f"{'measurement':<46} {'throughput':>22} {'vs bare spider':>15} {'peak MiB':>9} {'load after':>16}")
+    print(f"{'measurement':<46} {'throughput':>22} {'vs bare spider':>15} {'peak MiB':>9} {'CPU ms/page':>11} "
+          f"{'load after':>16}")
     r = {k: v for k, v in r.items() if not (isinstance(v, dict) and "error" in v)}
     for step, label in (("crawl_full", "crawl with the classify stage"), ("crawl_no_classify", "crawl, --no-classify")):
         if step in r:
             c = r[step]
             print(f"{label + ' (' + str(c['articles']) + ' articles)':<46} {c['pages_per_s']:>7} p/s "
                   f"{c['articles_per_s']:>6} a/s {c.get('ratio_to_bare_spider', '-'):>15} {c['peak_rss_mib']:>9} "
-                  f"{c['load_after']:>16}")
+                  f"{c['cpu_ms_per_article']:>11} {c['load_after']:>16}")
     if "bare_spider" in r:
         b = r["bare_spider"]
         print(f"{'bare Scrapy spider + trafilatura (the floor)':<46} {b['pages_per_s']:>16} p/s {1.0:>15} "
-              f"{b['peak_rss_mib']:>9} {b['load_after']:>16}")
+              f"{b['peak_rss_mib']:>9} {b['cpu_ms_per_page']:>11} {b['load_after']:>16}")
     if "trafilatura_only" in r:
         t = r["trafilatura_only"]
         print(f"{'trafilatura alone, same pages':<46} {t['pages_per_s']:>16} p/s {'':>15} "
-              f"{t['peak_rss_mib']:>9} {t['load_after']:>16}")
+              f"{t['peak_rss_mib']:>9} {'':>11} {t['load_after']:>16}")
     if "cli_help" in r:
         h = r["cli_help"]
-        print(f"{'sozwatch --help (median of ' + str(h['runs']) + ')':<46} {h['median_seconds']:>18} s "
-              f"{'':>15} {'':>9} {h['load_after']:>16}")
+        print(f"{'sozwatch --help (median of ' + str(h['runs']) + ')':<46} {h['median_seconds']:>20} s "
+              f"{'':>15} {'':>9} {'':>11} {h['load_after']:>16}")
     if "classification" in r:
         for b in r["classification"]["backends"]:
             print(f"{'classification, ' + str(b['backend']) + ' (' + str(b['model_version']) + ')':<46} "
@@ -319,9 +324,10 @@ def print_table(r: dict) -> None:
         print(f"\nwhere an article's time goes ({p['articles']} articles, {p['candidates']} candidates, "
               f"batches of {p['batch']}; ms per article)")
         for row in p["steps"]:
-            print(f"  {row['step']:<70} {row['stage']:<9} {row['ms_per_article']:>8}")
+            print(f"  {row['step']:<70} {row['stage']:<9} {row['ms_per_article']:>8} {row['cpu_ms_per_article']:>8} CPU")
         for stage, ms in p["ms_per_article_by_stage"].items():
-            print(f"  {'total, ' + stage + ' stage':<70} {stage:<9} {ms:>8}")
+            print(f"  {'total, ' + stage + ' stage':<70} {stage:<9} {ms['ms_per_article']:>8} "
+                  f"{ms['cpu_ms_per_article']:>8} CPU")
     if "review_ui" in r:
         u = r["review_ui"]
         print(f"{'review UI, ' + format(u['items'], ',') + ' items (median / p95 ms)':<46} {'':>22} {'':>15} "
