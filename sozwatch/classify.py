@@ -6,6 +6,7 @@ itself, so what it does is what an operator can run by hand.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -34,6 +35,13 @@ def worker_command(config: Config, mode: str = "--until-empty") -> list[str]:
             mode, "--json"]
 
 
+def worker_env() -> dict:
+    """A worker's environment: e5's OpenMP threads sleep when idle instead of spinning (measured on
+    2 shared cores: 167 instead of 192 ms of CPU per embedded text, and no cycles taken from the
+    crawl beside it); an operator's own OMP_WAIT_POLICY wins."""
+    return {"OMP_WAIT_POLICY": "PASSIVE", **os.environ}
+
+
 def _counts_of(process: subprocess.Popen) -> Counts:
     out, _ = process.communicate()
     if process.returncode != 0:   # its error line is already on our stderr (inherited)
@@ -54,7 +62,7 @@ def run_classify(config: Config, workers: int = 1, follow: bool = False) -> Coun
         return ClassifyWorker(config.db, config.models_dir, batch_size=config.classify_batch,
                               lease_seconds=config.classify_lease).run(follow=follow)
     mode = "--follow" if follow else "--until-empty"
-    processes = [subprocess.Popen(worker_command(config, mode), stdout=subprocess.PIPE, text=True)
+    processes = [subprocess.Popen(worker_command(config, mode), stdout=subprocess.PIPE, text=True, env=worker_env())
                  for _ in range(workers)]
     total = Counts()
     try:
@@ -78,7 +86,7 @@ class BesideCrawl:
         # it follows while its stdin is open: closing it says "the crawl is over", and if this
         # process dies the worker still drains and stops
         self.process = subprocess.Popen(worker_command(config, "--follow-stdin"), stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=worker_env())
         if not self.process.stdout.readline().startswith("ready"):
             err = self.process.communicate()[1].strip().splitlines() or [f"exit {self.process.wait()}"]
             raise ClassifyError(err[-1].removeprefix("sozwatch: "), self.process.returncode or 1)
