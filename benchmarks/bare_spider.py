@@ -15,7 +15,7 @@ import scrapy
 import trafilatura
 from scrapy.crawler import CrawlerProcess
 
-from benchmarks.run import FAST_CRAWL  # noqa: E402 - the same concurrency as the measured crawls
+from benchmarks.run import FAST_CRAWL   # the same concurrency as the measured crawls
 
 
 class BareSpider(scrapy.spiders.SitemapSpider):
