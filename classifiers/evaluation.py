@@ -5,6 +5,7 @@ import time
 from collections import defaultdict
 from typing import Callable
 
+from .article_input import classifier_input
 from .dataset import Example
 from .language import detect_language
 from .model import Prediction
@@ -51,7 +52,7 @@ def evaluate(predict: Callable[[list[str]], list[Prediction]], examples: list[Ex
     `detail` adds per-category tables per language (for the human-readable report);
     the JSON contract leaves them out."""
     started = time.perf_counter()
-    predictions = predict([ex.text for ex in examples])
+    predictions = predict([classifier_input("", ex.text) for ex in examples])
     elapsed = time.perf_counter() - started
     pairs = list(zip(examples, predictions))
     by_lang: dict[str, list] = defaultdict(list)

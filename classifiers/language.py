@@ -4,12 +4,21 @@ langdetect has no Kazakh model, so we use lingua restricted to the languages a
 Kazakhstani news stream actually contains. Neighbours that share an alphabet
 (Ukrainian, Bulgarian, Mongolian, Turkish…) are in the set so that they come out
 as "other" instead of being forced into kk/ru/en.
+
+Kazakh in Latin letters (latin_kazakh.py) looks like English, Turkish or German to
+lingua; mostly-Latin text is therefore also read in Cyrillic, and is Kazakh when that
+reading is confidently Kazakh and the text has next to none of the small words every
+English sentence has (read in Cyrillic, English itself often passes for Kazakh); Turkish
+additionally needs a letter Turkish lacks.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
+
+from .latin_kazakh import KAZAKH_LATIN_MARKS, latin_share, to_cyrillic
 
 MONITORED = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
 NEIGHBOURS = [
@@ -18,6 +27,14 @@ NEIGHBOURS = [
     Language.CHINESE, Language.ARABIC,
 ]
 SAMPLE_CHARS = 2000  # enough for a stable decision; long articles cost no more
+LATIN_TEXT = 0.8     # share of Latin letters above which a text may be Latin-script Kazakh
+LATIN_KAZAKH_CONFIDENCE = 0.5   # lingua's Kazakh confidence for the Cyrillic reading (and above English's)
+# Words common in any English sentence and rare as Latin-script Kazakh words ("men", "is", "on"
+# are Kazakh words: left out).
+ENGLISH_SMALL_WORDS = frozenset("the of in to and for was were are by with from after his has have had said says "
+                                "a over into be been that this their they its who not will at as up out than".split())
+ENGLISH_SHARE = 0.04
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 
 
 @lru_cache(maxsize=1)
@@ -25,9 +42,28 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*MONITORED, *NEIGHBOURS).build()
 
 
+def is_latin_kazakh(text: str, detected: Language | None = None) -> bool:
+    """Whether `text` is Kazakh written in Latin letters. `detected`: lingua's verdict on the
+    text as written, when the caller already has it."""
+    sample = (text or "")[:SAMPLE_CHARS]
+    if latin_share(sample) < LATIN_TEXT:
+        return False
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if not words or sum(w in ENGLISH_SMALL_WORDS for w in words) / len(words) >= ENGLISH_SHARE:
+        return False
+    detected = detected if detected is not None else _detector().detect_language_of(sample)
+    if detected == Language.TURKISH and not KAZAKH_LATIN_MARKS.search(sample):
+        return False
+    kazakh = _detector().compute_language_confidence(to_cyrillic(sample), Language.KAZAKH)
+    return kazakh >= LATIN_KAZAKH_CONFIDENCE and kazakh > _detector().compute_language_confidence(sample, Language.ENGLISH)
+
+
 def detect_language(text: str) -> str:
     """Return "kk", "ru", "en" or "other" for a title, a post or a whole article."""
     sample = (text or "")[:SAMPLE_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return "other"
-    return MONITORED.get(_detector().detect_language_of(sample), "other")
+    detected = _detector().detect_language_of(sample)
+    if detected != Language.KAZAKH and is_latin_kazakh(sample, detected):
+        return "kk"
+    return MONITORED.get(detected, "other")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sklearn
 
+from .article_input import classifier_input
 from .dataset import Example, data_hash
 from .embeddings import EmbeddingCache, embeddings_available
 from .evaluation import evaluate
@@ -41,7 +42,7 @@ def train_version(train: list[Example], heldout: list[Example], registry: Regist
     codes = load_taxonomy().codes
     cache = EmbeddingCache(cache_path) if (use_embeddings and cache_path) else None
     model = IncidentModel(codes, use_embeddings=use_embeddings)
-    model.fit([ex.text for ex in train], [ex.labels for ex in train], cache=cache, attributes=attributes_of(train),
+    model.fit(model_inputs(train), [ex.labels for ex in train], cache=cache, attributes=attributes_of(train),
               progress=progress)
     if progress:
         progress("held-out", 0, 1)
@@ -62,7 +63,7 @@ def code_hash() -> str:
 def attribute_accuracy(model, heldout: list[Example]) -> dict:
     """Accuracy of attack type and perpetrator on held-out incidents that the model flags."""
     incidents = [ex for ex in heldout if ex.labels != [NONE]]
-    predictions = model.predict([ex.text for ex in incidents])
+    predictions = model.predict(model_inputs(incidents))
     result = {}
     for name in ("attack_type", "perpetrator"):
         pairs = [(getattr(ex, name), getattr(p, name)) for ex, p in zip(incidents, predictions)
@@ -70,6 +71,11 @@ def attribute_accuracy(model, heldout: list[Example]) -> dict:
         result[name] = {"accuracy": round(sum(a == b for a, b in pairs) / len(pairs), 4) if pairs else None,
                         "n": len(pairs)}
     return result
+
+
+def model_inputs(examples: list[Example]) -> list[str]:
+    """What the model reads for each example (classifier_input: Latin-script Kazakh in Cyrillic)."""
+    return [classifier_input("", ex.text) for ex in examples]
 
 
 def attributes_of(examples: list[Example]) -> dict[str, list[str | None]]:

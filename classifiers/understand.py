@@ -2,6 +2,7 @@
 language, relevance, categories, attack type, perpetrator, legal articles, entities, evidence."""
 from __future__ import annotations
 
+from .article_input import article_text, classifier_input
 from .entities import find_entities
 from .evidence import find_evidence
 from .language import detect_language
@@ -29,8 +30,8 @@ class Understander:
         stores them), else detected here. Returns one Prediction each, with language and model
         version; candidates also get legal articles, entities and evidence (the costly extraction
         runs only for what a monitor will see)."""
-        texts = [f"{title}\n{text}".strip() for title, text in docs]
-        predictions = self.loaded.model.predict(texts)
+        texts = [article_text(title, text) for title, text in docs]   # as published: for quotes and language
+        predictions = self.loaded.model.predict([classifier_input(title, text) for title, text in docs])
         for pred, text, lang in zip(predictions, texts, langs or [None] * len(texts)):
             pred.lang = lang or detect_language(text)
             pred.model_version = self.version

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifiers.article_input import classifier_input
 from classifiers.dataset import Example
 from classifiers.taxonomy import NONE
 
@@ -61,7 +62,7 @@ def decision_examples(store: Store, heldout_percent: int = HELDOUT_PERCENT) -> D
         if not labels:
             skipped += 1
             continue
-        example = Example(text=f"{row['title'] or ''}\n{row['text'] or ''}".strip(), labels=labels, lang=row["lang"],
+        example = Example(text=classifier_input(row["title"], row["text"]), labels=labels, lang=row["lang"],
                           id=f"item-{row['id']}", attack_type=decision.get("attack_type"),
                           perpetrator=decision.get("perpetrator"))
         part = "heldout" if is_heldout(row["url"], heldout_percent) else "train"
