@@ -123,9 +123,9 @@ class TransformerIncidentModel:
 def train_transformer_version(train: list[Example], heldout: list[Example], registry, model_path: Path | str,
                               epochs: int = 3, extra_card: dict | None = None) -> str:
     """Fine-tune the local model at `model_path`, score it on `heldout`, save it as a new version."""
-    from .training import save_version
+    from .training import model_inputs, save_version
     codes = load_taxonomy().codes
-    model = TransformerIncidentModel(codes).fit([ex.text for ex in train], [ex.labels for ex in train],
+    model = TransformerIncidentModel(codes).fit(model_inputs(train), [ex.labels for ex in train],
                                                 model_path, epochs=epochs)
     features = f"fine-tuned {Path(model_path).name} (multi-label, {epochs} epochs, first {MAX_LENGTH} tokens)"
     return save_version(model, "hf", features, train, heldout, registry, codes,
