@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from .taxonomy import load_taxonomy
 DATA_DIR = Path(__file__).with_name("data")
 TRAIN_PATH = DATA_DIR / "train.jsonl"
 HELDOUT_PATH = DATA_DIR / "heldout.jsonl"
+# Real passages for measuring only (never trained or tuned on); the texts are gitignored and
+# rebuilt by scripts/realdev.py, so they may be absent (see data/realdev/README.md).
+REALDEV_TEXTS = DATA_DIR / "realdev" / "texts.jsonl"
 
 
 class DataError(ValueError):
@@ -50,6 +54,13 @@ def read_examples(path: Path | str) -> list[Example]:
     if not examples:
         raise DataError(f"{path}: no examples")
     return examples
+
+
+def realdev_path() -> Path | None:
+    """The real-text development set's texts, if present. SOZWATCH_REALDEV names another file;
+    set to "" it switches the set off (the test suite does)."""
+    path = os.environ.get("SOZWATCH_REALDEV", str(REALDEV_TEXTS))
+    return Path(path) if path and Path(path).exists() else None
 
 
 def data_hash(examples: list[Example]) -> str:

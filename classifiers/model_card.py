@@ -1,6 +1,12 @@
 """Understand: the human-readable model card (card.md) written beside card.json."""
 from __future__ import annotations
 
+EVALUATION_TITLES = {
+    "realdev": "Real-text development set (real kk/ru/en passages; measured, never trained or tuned on; "
+               "`sozwatch eval --data classifiers/data/realdev/texts.jsonl`)",
+    "confirmed_heldout": "Held-out confirmed items (monitors' decisions)",
+}
+
 
 def _metrics_table(metrics: dict) -> list[str]:
     lines = ["| language | n | relevance P | relevance R | relevance F1 | category micro-F1 | category macro-F1 |",
@@ -40,4 +46,11 @@ def card_markdown(card: dict) -> str:
         held = card.get("heldout_data") or {}
         lines += [f"## Held-out scores ({held.get('n')} examples, hash {held.get('hash')}, never trained on)", "",
                   *_metrics_table(metrics), "", "## Per category (held-out)", "", *_category_table(metrics), ""]
+    for name, entry in (card.get("evaluations") or {}).items():
+        data = entry.get("data") or {}
+        title = EVALUATION_TITLES.get(name, name)
+        lines += [f"## {title} ({data.get('n')} examples, hash {data.get('hash')})", "", *_metrics_table(entry["metrics"]), ""]
+        if entry.get("baseline"):
+            lines += [f"Baseline {entry['baseline']['version']} on the same data:", "",
+                      *_metrics_table(entry["baseline"]["metrics"]), ""]
     return "\n".join(lines) + "\n"

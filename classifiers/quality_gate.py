@@ -2,8 +2,11 @@
 
 Figures compared on each evaluation both models were scored on: recall of every
 category group (A, B, C: pooled over the group's categories), recall of relevance
-(missed incidents), and category macro-F1. A drop larger than `tolerance` (absolute)
-on any of them refuses the promotion; the refusal names each figure that dropped.
+(missed incidents), and category macro-F1. On the real-text development set
+(classifiers/data/realdev/, when its texts are present) also relevance F1 and category
+micro-F1, since there false alarms are what separated the models. A drop larger than
+`tolerance` (absolute) on any of them refuses the promotion; the refusal names each
+figure that dropped.
 
 Pure: metrics in, a verdict out; cards are read (and, for extra evaluations, written)
 through the registry's folder, never the database.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .dataset import HELDOUT_PATH, Example, data_hash, read_examples
 from .evaluation import evaluate
@@ -20,10 +24,12 @@ from .taxonomy import load_taxonomy
 
 DEFAULT_TOLERANCE = 0.02
 SHIPPED_HELDOUT = "shipped_heldout"
+REALDEV = "realdev"
 
 
-def gate_figures(metrics: dict) -> dict[str, float]:
-    """{figure name: value} from an evaluation in the `sozwatch eval --json` shape."""
+def gate_figures(metrics: dict, overall: bool = False) -> dict[str, float]:
+    """{figure name: value} from an evaluation in the `sozwatch eval --json` shape; `overall` adds
+    relevance F1 and category micro-F1."""
     taxonomy = load_taxonomy()
     per_category = metrics["categories"]["per_category"]
     figures = {}
@@ -35,6 +41,9 @@ def gate_figures(metrics: dict) -> dict[str, float]:
             figures[f"recall of group {group}"] = round(found / support, 4)
     figures["relevance recall"] = metrics["relevance"]["recall"]
     figures["macro-F1"] = metrics["categories"]["macro_f1"]
+    if overall:
+        figures["relevance F1"] = metrics["relevance"]["f1"]
+        figures["micro-F1"] = metrics["categories"]["micro_f1"]
     return figures
 
 
@@ -69,9 +78,9 @@ class GateResult:
                 f"tolerance {self.tolerance}: " + "; ".join(map(str, self.drops)) + " (use --force to promote anyway)")
 
 
-def compare(candidate: dict, active: dict, tolerance: float, evaluation: str) -> list[Drop]:
+def compare(candidate: dict, active: dict, tolerance: float, evaluation: str, overall: bool = False) -> list[Drop]:
     """The figures on which `candidate` metrics fall more than `tolerance` below `active` ones."""
-    now, before = gate_figures(candidate), gate_figures(active)
+    now, before = gate_figures(candidate, overall), gate_figures(active, overall)
     return [Drop(evaluation, name, before[name], now[name]) for name in before
             if name in now and now[name] < before[name] - tolerance]
 
@@ -92,8 +101,19 @@ def _evaluate(registry: Registry, version: str, examples: list[Example]) -> dict
     return evaluate(loaded.model.predict, examples, load_taxonomy().codes, loaded.version)
 
 
-def check_promotion(registry: Registry, candidate: str, tolerance: float = DEFAULT_TOLERANCE) -> GateResult:
-    """Compare `candidate` with the active model on every evaluation they share."""
+def realdev_metrics(registry: Registry, version: str, examples: list[Example]) -> dict:
+    """`version`'s scores on the real-text development set: from its card when it was scored on
+    these very texts, otherwise scored now and recorded in the card."""
+    entry = (registry.card(version).get("evaluations") or {}).get(REALDEV) or {}
+    if entry.get("data", {}).get("hash") == data_hash(examples) and entry.get("metrics"):
+        return entry["metrics"]
+    return record_evaluation(registry, version, REALDEV, examples)["metrics"]
+
+
+def check_promotion(registry: Registry, candidate: str, tolerance: float = DEFAULT_TOLERANCE,
+                    realdev: Path | None = None) -> GateResult:
+    """Compare `candidate` with the active model on every evaluation they share, and on the
+    real-text development set whose texts are at `realdev` (dataset.realdev_path())."""
     active = registry.active_version()
     result = GateResult(candidate, active, tolerance)
     if active is None or active == candidate:
@@ -101,8 +121,13 @@ def check_promotion(registry: Registry, candidate: str, tolerance: float = DEFAU
     cand_metrics, active_metrics = _shipped_metrics(registry, candidate, active)
     result.compared.append(SHIPPED_HELDOUT)
     result.drops += compare(cand_metrics, active_metrics, tolerance, SHIPPED_HELDOUT)
+    if realdev:
+        examples = read_examples(realdev)
+        result.compared.append(REALDEV)
+        result.drops += compare(realdev_metrics(registry, candidate, examples),
+                                realdev_metrics(registry, active, examples), tolerance, REALDEV, overall=True)
     for name, extra in (registry.card(candidate).get("evaluations") or {}).items():
-        baseline = extra.get("baseline") or {}
+        baseline = extra.get("baseline") or {}   # realdev has none: compared above
         if baseline.get("version") == active and baseline.get("metrics"):
             result.compared.append(name)
             result.drops += compare(extra["metrics"], baseline["metrics"], tolerance, name)

@@ -10,6 +10,9 @@ SHARED = ROOT.parent / "shared"
 # The CLI runs as a subprocess in some tests: make it use this checkout and no user config.
 os.environ.pop("SOZWATCH_DB", None)
 os.environ.pop("SOZWATCH_MODELS_DIR", None)
+# The real-text development set's texts exist only where someone rebuilt them: tests that want
+# one make their own, so that no result depends on local files.
+os.environ["SOZWATCH_REALDEV"] = ""
 
 
 def sozwatch_cmd() -> list[str]:

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from classifiers.dataset import HELDOUT_PATH, TRAIN_PATH, read_examples
+from classifiers.dataset import HELDOUT_PATH, TRAIN_PATH, read_examples, realdev_path
 from classifiers.registry import Registry
 
 from .common import SozwatchError, decisions_store
@@ -19,7 +19,9 @@ def check_quality_gate(registry, version: str, role: str, force: bool = False, t
     if role != "active" or force:
         return
     from classifiers.quality_gate import check_promotion
-    result = check_promotion(registry, version, tolerance)
+    from classifiers.training import scoring_cache
+    with scoring_cache():
+        result = check_promotion(registry, version, tolerance, realdev=realdev_path())
     if not result.passed:
         raise SozwatchError(result.message())
     click.echo(result.message(), err=True)
@@ -108,6 +110,13 @@ def train(ctx, backend, no_embeddings, model_path, epochs, promote_as, with_deci
     metrics = registry.card(version)["heldout_metrics"]
     click.echo(f"trained {version} in {elapsed}: held-out relevance F1 {metrics['relevance']['f1']:.3f}, "
                f"category micro-F1 {metrics['categories']['micro_f1']:.3f}")
+    if realdev := realdev_path():   # measured once the model exists: never trained or tuned on
+        from classifiers.quality_gate import REALDEV, record_evaluation
+        from classifiers.training import scoring_cache
+        with scoring_cache():
+            metrics = record_evaluation(registry, version, REALDEV, read_examples(realdev))["metrics"]
+        click.echo(f"real-text development set: relevance F1 {metrics['relevance']['f1']:.3f}, "
+                   f"category micro-F1 {metrics['categories']['micro_f1']:.3f}")
     if promote_as:
         check_quality_gate(registry, version, promote_as)
         registry.promote(version, promote_as)
