@@ -9,6 +9,7 @@ import hashlib
 import logging
 import platform
 import sqlite3
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,8 +48,28 @@ def _engine():
     return E5()
 
 
+_scoring_cache: list["EmbeddingCache"] = []
+
+
+@contextmanager
+def reuse_embeddings(cache: "EmbeddingCache | None"):
+    """Within the block, every embedding (a model's predictions too) reuses and fills `cache`:
+    scoring a new version on the held-out split and the development set then re-embeds
+    nothing that training or an earlier version already embedded. Off by default, so
+    classifying crawled articles never grows the cache."""
+    if cache is None:
+        yield
+        return
+    _scoring_cache.append(cache)
+    try:
+        yield
+    finally:
+        _scoring_cache.remove(cache)
+
+
 def embed_passages(texts: list[str], cache: "EmbeddingCache | None" = None) -> np.ndarray:
     """Embed documents (title + lead), reusing cached vectors for texts seen before."""
+    cache = cache or (_scoring_cache[-1] if _scoring_cache else None)
     texts = [t[:EMBED_CHARS] for t in texts]
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     missing = list(range(len(texts)))

@@ -10,7 +10,7 @@ import sklearn
 
 from .article_input import classifier_input
 from .dataset import Example, data_hash
-from .embeddings import EmbeddingCache, embeddings_available
+from .embeddings import EmbeddingCache, embeddings_available, reuse_embeddings
 from .evaluation import evaluate
 from .model import IncidentModel
 from .registry import Registry
@@ -42,14 +42,20 @@ def train_version(train: list[Example], heldout: list[Example], registry: Regist
     codes = load_taxonomy().codes
     cache = EmbeddingCache(cache_path) if (use_embeddings and cache_path) else None
     model = IncidentModel(codes, use_embeddings=use_embeddings)
-    model.fit(model_inputs(train), [ex.labels for ex in train], cache=cache, attributes=attributes_of(train),
-              progress=progress)
-    if progress:
-        progress("held-out", 0, 1)
     kind = "e5lr" if use_embeddings else "tfidflr"
     features = ("folded char 2-5-gram TF-IDF (hashed) + folded word 1-2-gram TF-IDF + trigger terms per category"
                 + (" + multilingual-e5-small(title+lead, first 1,000 chars; TF-IDF screen first)" if use_embeddings else ""))
-    return save_version(model, kind, features, train, heldout, registry, codes, extra_card)
+    with reuse_embeddings(cache):   # the held-out scoring in save_version too
+        model.fit(model_inputs(train), [ex.labels for ex in train], cache=cache, attributes=attributes_of(train),
+                  progress=progress)
+        if progress:
+            progress("held-out", 0, 1)
+        return save_version(model, kind, features, train, heldout, registry, codes, extra_card)
+
+
+def scoring_cache():
+    """A block in which scoring a model reuses the training embedding cache (where there is one)."""
+    return reuse_embeddings(EmbeddingCache(CACHE_PATH) if embeddings_available() else None)
 
 
 def code_hash() -> str:
