@@ -1,4 +1,4 @@
-"""What the classifier reads for an article: the one place that turns (title, text) into the
+"""Understand: what the classifier reads for an article: the one place that turns (title, text) into the
 model's input, for the crawl, `reclassify`, training on decisions, training and `eval` alike.
 
 Crawled pages often begin their text with the headline; putting the title in front again

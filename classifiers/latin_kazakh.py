@@ -1,4 +1,4 @@
-"""Kazakh written in Latin letters, turned into Cyrillic so that language ID and the
+"""Understand: Kazakh written in Latin letters, turned into Cyrillic so that language ID and the
 classifier see it as the Cyrillic Kazakh they were built for.
 
 Covers the 2021 alphabet (ä ğ ı ñ ö ū ü ş ç q), the 2018 acute one (á ǵ ń ó ú ý, sh/ch),
