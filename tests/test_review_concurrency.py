@@ -1,7 +1,6 @@
 """Acceptance 3: two monitors on one item. Claims route them apart; if both still decide,
 exactly one decision wins, the other gets a clear 409, and the audit trail keeps both. And eight
 monitors working the queue through "next" at once, on SQLite and PostgreSQL (issue 17)."""
-import itertools
 import threading
 
 import pytest
@@ -10,9 +9,9 @@ from classifiers.model import Prediction
 from review_queue.review.decisions import Conflict, claim_item, decide, history
 from review_queue.review.users import get_user
 
-from .browser.support import (decision_form, item_id_by_url, items_decided_twice, live_server, seed,
+from .browser.support import (app_on_backend, decision_form, item_id_by_url, items_decided_twice, seed,
                               signed_in_client)
-from .fixtures.postgres import copy_to_postgres, postgres_bin, server as pg_server  # noqa: F401 - fixture
+from .fixtures.postgres import server as pg_server  # noqa: F401 - fixture
 
 URL = "https://kz.example/detained"
 
@@ -81,7 +80,6 @@ def test_a_stale_claim_expires_and_a_decision_on_an_outdated_version_is_refused(
 
 
 MONITORS = ("bob", "carol", "dana", "erlan", "farida", "gulnar", "daulet")     # and alice: eight
-_names = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -93,14 +91,8 @@ def busy_app(request, db_path):
                                     "title": f"Новость {i}", "text": f"Журналиста {i} вызвали в полицию."})
         store.add_prediction(stored.id, Prediction(relevance=0.5 + i / 50, is_candidate=True, scores={},
                                                    categories=["A.detention"]))
-    url = db_path
-    if request.param == "postgresql":
-        if postgres_bin() is None:
-            pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed (make system-deps installs it)")
-        store = copy_to_postgres(store, request.getfixturevalue("pg_server"), f"busy{next(_names)}")
-        url = store.url
-    with live_server(url) as base:
-        yield base, store
+    with app_on_backend(request, store, request.param, server_fixture="pg_server") as served:
+        yield served
 
 
 def test_eight_monitors_taking_next_decide_every_item_once_and_never_land_on_a_decided_one(busy_app):

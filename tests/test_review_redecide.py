@@ -2,7 +2,6 @@
 incident. Through the web app, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
-import itertools
 import json
 import re
 
@@ -15,25 +14,17 @@ from review_queue.review.incidents import attach_to_incident
 from review_queue.review.users import get_user
 from sozwatch.cli import cli
 
-from .browser.support import decision_form, item_id_by_url, live_server, seed, signed_in_client
-from .fixtures.postgres import copy_to_postgres, postgres_bin, server  # noqa: F401 - fixture
+from .browser.support import app_on_backend, decision_form, item_id_by_url, seed, signed_in_client
+from .fixtures.postgres import server  # noqa: F401 - fixture
 
 DETAINED = "https://kz.example/detained"
-_names = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request, db_path):
     """The review app over the seeded queue (alice, bob): (base URL, Store)."""
-    store = seed(db_path)
-    url = db_path
-    if request.param == "postgresql":
-        if postgres_bin() is None:
-            pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed (make system-deps installs it)")
-        store = copy_to_postgres(store, request.getfixturevalue("server"), f"redecide{next(_names)}")
-        url = store.url
-    with live_server(url) as base:
-        yield base, store
+    with app_on_backend(request, seed(db_path), request.param) as served:
+        yield served
 
 
 def _item_id(location: str) -> int:

@@ -4,6 +4,7 @@ Shared by tests/test_review_*.py, the browser tests and the screenshot script.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import tempfile
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 
 from classifiers.model import Prediction
@@ -115,6 +117,24 @@ def live_server(db_path: Path, claim_minutes: float = 5):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+_copies = itertools.count()
+
+
+@contextmanager
+def app_on_backend(request, store: Store, backend: str, server_fixture: str = "server"):
+    """The review app over `store` (SQLite), or over a copy of it in a throwaway PostgreSQL database:
+    (base URL, the Store the app reads). Skips the PostgreSQL case where the server is not installed."""
+    url = store.path
+    if backend == "postgresql":
+        from ..fixtures.postgres import copy_to_postgres, postgres_bin
+        if postgres_bin() is None:
+            pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed (make system-deps installs it)")
+        store = copy_to_postgres(store, request.getfixturevalue(server_fixture), f"app{next(_copies)}")
+        url = store.url
+    with live_server(url) as base:
+        yield base, store
 
 
 def items_decided_twice(store: Store) -> list[int]:

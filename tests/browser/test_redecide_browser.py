@@ -1,20 +1,18 @@
 """Issue 17 in Debian's Chromium, on SQLite and PostgreSQL: a colleague decides the item that "next"
 handed this monitor; the page shows the decided state, `c` applies nothing, and only the deliberate
 Re-decide changes the decision, recorded as an override of the colleague's."""
-import itertools
 
 import pytest
 
 from review_queue.review.decisions import history
 
-from ..fixtures.postgres import copy_to_postgres, postgres_bin, server  # noqa: F401 - fixture
-from .support import CHROMIUM, decision_form, launch_chromium, live_server, seed, sign_in, signed_in_client
+from ..fixtures.postgres import server  # noqa: F401 - fixture
+from .support import CHROMIUM, app_on_backend, decision_form, launch_chromium, seed, sign_in, signed_in_client
 
 if not CHROMIUM.exists():
     pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (make system-deps installs it)",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
-_names = itertools.count()
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +25,8 @@ def browser():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request, db_path):
-    store = seed(db_path)
-    url = db_path
-    if request.param == "postgresql":
-        if postgres_bin() is None:
-            pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed (make system-deps installs it)")
-        store = copy_to_postgres(store, request.getfixturevalue("server"), f"browser{next(_names)}")
-        url = store.url
-    with live_server(url) as base:
-        yield base, store
+    with app_on_backend(request, seed(db_path), request.param) as served:
+        yield served
 
 
 def test_c_on_an_item_a_colleague_decided_applies_nothing_and_redecide_overrides(app, browser):
