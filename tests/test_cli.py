@@ -1,6 +1,8 @@
 """The command line: errors are one clear line and an exit code, never a traceback."""
 import json
+import os
 import subprocess
+import sys
 
 from .conftest import ROOT, sozwatch_cmd
 
@@ -47,3 +49,13 @@ def test_eval_rejects_unknown_codes_naming_the_line(tmp_path):
     result = run("eval", "--data", str(data), "--json")
     assert result.returncode == 2
     assert f"{data}:2" in result.stderr and "A.kidnap" in result.stderr
+
+
+def test_the_installed_command_finds_every_stage_from_any_folder(tmp_path):
+    """The packages come from the installation (pyproject's package list), not from the checkout
+    being the current folder: `make demo` runs the stages from wherever the user stands."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = "import sozwatch.cli, crawler.pipelines, workers.classify, classifiers.understand, review_queue.web.app"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
