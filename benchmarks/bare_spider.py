@@ -24,8 +24,7 @@ class BareSpider(scrapy.spiders.SitemapSpider):
 
     def parse(self, response):
         # the same call and options crawler/extract.py makes
-        doc = trafilatura.bare_extraction(response.text, with_metadata=True, include_comments=False,
-                                          include_tables=False, favor_precision=True)
+        doc = trafilatura.bare_extraction(response.text, with_metadata=True, include_comments=False)
         BareSpider.extracted += bool(doc is not None and (doc.text or "").strip())
 
 

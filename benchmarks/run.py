@@ -93,8 +93,7 @@ bodies = [p.read_bytes() for p in pages]
 started = time.perf_counter()
 ok = 0
 for body in bodies:   # the same call and options crawler/extract.py makes, nothing around it
-    doc = trafilatura.bare_extraction(body.decode("utf-8"), with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
+    doc = trafilatura.bare_extraction(body.decode("utf-8"), with_metadata=True, include_comments=False)
     ok += bool(doc is not None and (doc.text or "").strip())
 seconds = time.perf_counter() - started
 print(json.dumps({"pages": len(bodies), "extracted": ok, "seconds": round(seconds, 2)}))

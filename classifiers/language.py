@@ -64,6 +64,8 @@ def detect_language(text: str) -> str:
     if not any(ch.isalpha() for ch in sample):
         return "other"
     detected = _detector().detect_language_of(sample)
-    if detected != Language.KAZAKH and is_latin_kazakh(sample, detected):
+    # Russian needs Cyrillic letters, so a text lingua calls Russian is never Latin-script Kazakh:
+    # the Latin check (a scan of every letter) is skipped for the bulk of the crawl
+    if detected not in (Language.KAZAKH, Language.RUSSIAN) and is_latin_kazakh(sample, detected):
         return "kk"
     return MONITORED.get(detected, "other")
