@@ -131,13 +131,18 @@ def cli_help(timeout: float, runs: int = 5) -> dict:
     return {"runs": runs, "median_seconds": sorted(times)[runs // 2], "seconds": times}
 
 
-def profile(n: int, timeout: float) -> dict:
+def script_report(script: str, args: list[str], timeout: float) -> tuple[dict, dict]:
+    """Run one of the benchmarks/ scripts that write their figures with --out; (its JSON, the run)."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "profile.json"
-        r = run_child([PY, str(BENCH / "profile_article.py"), "--articles", str(n), "--out", str(out)], timeout)
+        out = Path(tmp) / "report.json"
+        r = run_child([PY, str(BENCH / script), *args, "--out", str(out)], timeout)
         if r["rc"] != 0:
             raise RuntimeError(r["stderr"][-2000:])
-        return json.loads(out.read_text())
+        return json.loads(out.read_text()), r
+
+
+def profile(n: int, timeout: float) -> dict:
+    return script_report("profile_article.py", ["--articles", str(n)], timeout)[0]
 
 
 def load() -> str:
@@ -189,12 +194,7 @@ def _last_json(text: str):
 
 
 def review_ui(items: int, timeout: float) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "review_ui.json"
-        r = run_child([PY, str(BENCH / "review_ui.py"), "--items", str(items), "--out", str(out)], timeout)
-        if r["rc"] != 0:
-            raise RuntimeError(r["stderr"][-2000:])
-        report = json.loads(out.read_text())
+    report, r = script_report("review_ui.py", ["--items", str(items)], timeout)
     return {"items": report["items"], "load_seconds": report["load_seconds"], "pages": report["pages"],
             "seconds": r["seconds"], "peak_rss_mib": r["peak_rss_mib"]}
 

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -186,18 +187,17 @@ def _crawl(config: Config, sources: list[Source], since: str | None, quiet: bool
         for key, value in stats.items():
             if isinstance(value, int):
                 totals[key] = totals.get(key, 0) + value
-    errors = sum(v for k, v in totals.items() if k.startswith(source_stats.PREFIX) and "/errors/" in k)
-    refusals: dict[str, int] = {}
-    for key, value in totals.items():
-        if key.startswith(source_stats.PREFIX) and f"/{source_stats.REFUSED}" in key:
-            reason = key.rsplit("/", 1)[1]
-            refusals[reason] = refusals.get(reason, 0) + value
+    errors, refusals = 0, Counter()
+    for source in sources:
+        figures = source_stats.for_source(totals, source.name)
+        errors += sum(source_stats.by_kind(figures, "errors/").values())
+        refusals.update(source_stats.by_kind(figures, source_stats.REFUSED))
     return CrawlResult(
         pages_fetched=totals.get("downloader/response_count", 0),
         articles_stored=totals.get("sozwatch/articles_stored", 0),
         candidates=0,   # the classify stage's figure (run_crawl)
         errors=errors,
-        refusals=refusals,
+        refusals=dict(refusals),
         finish_reason=",".join(sorted(reasons)),
         court_notices=totals.get("sozwatch/court_notices_stored", 0),
     )

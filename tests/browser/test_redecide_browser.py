@@ -7,20 +7,12 @@ import pytest
 from review_queue.review.decisions import history
 
 from ..fixtures.postgres import server  # noqa: F401 - fixture
-from .support import CHROMIUM, app_on_backend, decision_form, launch_chromium, seed, sign_in, signed_in_client
+from .support import CHROMIUM, app_on_backend, decision_form, seed, sign_in, signed_in_client
 
 if not CHROMIUM.exists():
     pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (make system-deps installs it)",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

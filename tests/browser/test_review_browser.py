@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from .support import CHROMIUM, item_id_by_url, launch_chromium, live_server, seed, sign_in
+from .support import CHROMIUM, item_id_by_url, live_server, seed, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (make system-deps installs it)",
@@ -17,14 +17,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[
 
 DETAINED = "https://kz.example/detained"
 HOSTILE = "javascript:alert(document.cookie)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
