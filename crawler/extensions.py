@@ -14,9 +14,9 @@ from scrapy.extensions.throttle import AutoThrottle
 from twisted.internet import task
 
 from review_queue.storage import crawl_state
-from review_queue.storage.store import Store
 
 from . import stats as source_stats
+from .database import open_store
 
 
 def _slot_settings(crawler, key: str) -> dict:
@@ -115,7 +115,7 @@ class CrawlHealth:
         names = list(getattr(spider, "sources", {}))
         if not names:
             return
-        store = Store(self.crawler.settings.get("SOZWATCH_DB"))
+        store = open_store(self.crawler.settings)
         try:
             dead = [r["id"] for r in crawl_state.unfinished_runs(store, names) if process_alive(r["process"]) is False]
             crawl_state.mark_interrupted(store, dead)
@@ -140,7 +140,7 @@ class CrawlHealth:
 
     def spider_closed(self, spider, reason):
         all_stats = self.crawler.stats.get_stats()
-        store = Store(self.crawler.settings.get("SOZWATCH_DB"))
+        store = open_store(self.crawler.settings)
         try:
             for name in getattr(spider, "sources", {}):
                 figures = source_stats.for_source(all_stats, name)

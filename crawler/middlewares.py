@@ -15,9 +15,9 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
 from review_queue.storage import crawl_state
-from review_queue.storage.store import Store
 
 from . import stats as source_stats
+from .database import open_store
 from .stats import TruncatedBody, UnresolvableHost
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ class ConditionalGetMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.store = Store(crawler.settings.get("SOZWATCH_DB"))
+        self.store = open_store(crawler.settings)
         self.found: dict[str, tuple[str | None, str | None]] = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

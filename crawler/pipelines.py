@@ -1,4 +1,4 @@
-"""Crawl: item pipelines, one step each: extract → drop known articles → store (article with its
+"""Crawl: item pipelines, one step each: extract (in worker processes: extract_workers.py) → drop known articles → store (article with its
 language, story, `pending` for the classify stage and the seen-URL record, in one transaction);
 court notices have their own store step.
 
@@ -15,16 +15,16 @@ from datetime import datetime, timedelta, timezone
 
 from scrapy.exceptions import DropItem
 
-from classifiers.language import detect_language
 from review_queue.storage import classify_state, crawl_state
 from review_queue.storage.store import STORAGE_ERRORS, Store, content_hash
 from review_queue.storage.transactions import write_transaction
 
 from . import stats as source_stats
+from .database import open_store
 from .discovery import parse_date
-from .extract import NotAnArticle, extract_article
+from .extract_workers import PageReader, default_processes, read_text
 from .items import ArticleItem, CourtNoticeItem
-from .stories import StoryIndex, signature, to_bytes
+from .stories import StoryIndex, from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class StorePipelineBase:
         return cls(crawler)
 
     def open_spider(self, spider=None):
-        self.store = Store(self.crawler.settings.get("SOZWATCH_DB"))
+        self.store = open_store(self.crawler.settings)
 
     def close_spider(self, spider=None):
         self.store.close()
@@ -68,29 +68,39 @@ class StorePipelineBase:
 
 
 class ExtractPipeline(StorePipelineBase):
+    """Extraction, language ID and the near-duplicate signature of a page, in worker processes
+    where the machine has cores to spare (extract_workers.py)."""
+
     def __init__(self, crawler):
         super().__init__(crawler)
         since = crawler.settings.get("SOZWATCH_SINCE")
         self.since = parse_date(since) if since else None
+        processes = crawler.settings.get("SOZWATCH_EXTRACT_PROCESSES")
+        self.reader = PageReader(default_processes() if processes in (None, "") else int(processes))
 
-    def process_item(self, item, spider=None):
+    def close_spider(self, spider=None):
+        self.reader.close()
+        super().close_spider(spider)
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, ArticleItem):
             return item
         if item.get("text") is None:  # a Telegram post arrives with its text already
-            try:
-                article = extract_article(item["body"], item["url"], item.get("header_encoding"))
-            except NotAnArticle as exc:
+            page = await self.reader.read(item["body"], item["url"], item.get("header_encoding"))
+            if page.refusal:
+                reason, message = page.refusal
                 self.crawler.stats.inc_value("sozwatch/not_article")
-                self.inc(item, f"{source_stats.REFUSED}{exc.reason}")
-                self.drop(item, "not_article", str(exc), level="INFO")
+                self.inc(item, f"{source_stats.REFUSED}{reason}")
+                self.drop(item, "not_article", message, level="INFO")
+            article = page.article
             header = item.get("header_encoding")
             if header and not _same_codec(header, article.encoding):
                 self.inc(item, "errors/charset_mismatch")
                 log.info("%s: declared %s but is %s", item["url"], header, article.encoding)
             elif article.encoding_guessed and article.encoding != "utf-8":
                 log.info("%s: no charset declared; detected %s", item["url"], article.encoding)
-            item.update(title=article.title, text=article.text, author=article.author,
-                        published=article.published, encoding=article.encoding, partial=article.partial)
+            item.update(title=article.title, text=article.text, author=article.author, published=article.published,
+                        encoding=article.encoding, partial=article.partial, lang=page.lang, signature=page.signature)
             item["body"] = None  # the raw bytes are not needed past this point
         published = parse_date(item.get("published"))
         if self.since and published and published < self.since:
@@ -130,9 +140,9 @@ class StorePipeline(StorePipelineBase):
     def process_item(self, item, spider=None):
         if not isinstance(item, ArticleItem):
             return item
-        # language ID reads a bounded sample (classifiers/language.py): a long article costs no more
-        lang = detect_language(f"{item['title'] or ''}\n{item['text']}")
-        mh = signature(item["text"])
+        if item.get("signature") is None:   # a Telegram post: not read by ExtractPipeline
+            item["lang"], item["signature"] = read_text(item["title"], item["text"])
+        lang, mh = item["lang"], from_bytes(item["signature"])
         try:
             # BEGIN IMMEDIATE: a deferred transaction that reads first cannot wait for another
             # process's write lock (SQLite answers "database is locked" at once); this one waits
@@ -140,7 +150,7 @@ class StorePipeline(StorePipelineBase):
                 stored = self.store.add_article({**item, "lang": lang})
                 if stored.created:
                     story_id = self.stories.story_for(mh) or f"story-{stored.id}"
-                    crawl_state.link_story(self.store, stored.id, story_id, to_bytes(mh))
+                    crawl_state.link_story(self.store, stored.id, story_id, item["signature"])
                     classify_state.enqueue(self.store, stored.id)
                     crawl_state.mark_seen(self.store, item["url_key"], item["url"], item["source"], "article")
         except STORAGE_ERRORS as exc:
@@ -148,7 +158,7 @@ class StorePipeline(StorePipelineBase):
         if not stored.created:  # stored meanwhile by another crawl
             self.drop(item, "duplicate", f"same as article {stored.id}")
         self.stories.add(stored.id, story_id, mh)
-        item.update(article_id=stored.id, story_id=story_id, lang=lang)
+        item.update(article_id=stored.id, story_id=story_id)
         stats = self.crawler.stats
         stats.inc_value("sozwatch/articles_stored")
         self.inc(item, "new")

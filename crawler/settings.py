@@ -9,6 +9,9 @@ USER_AGENT = "sozwatch/0.1 (press-freedom monitoring; +https://github.com/sozwat
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2     # a source's `concurrency:` overrides it for its hosts
+# Outputs of one callback processed at once. Our pipelines never wait (they are synchronous), so
+# Scrapy's default of 100 only costs: it starts 100 asyncio tasks for every page's one item.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.25                  # a source's `delay:` overrides it for its hosts
 AUTOTHROTTLE_ENABLED = True            # slows down further when a server answers slowly (never below
                                        # a source's own delay or the site's robots.txt Crawl-delay)
@@ -78,6 +81,7 @@ SOZWATCH_RETRY_BACKOFF = 1.0    # seconds before the first retry, doubling with 
 SOZWATCH_RETRY_BACKOFF_MAX = 60.0
 SOZWATCH_RETRY_AFTER_MAX = 600.0  # a server asking for a longer pause is left alone until the next run
 SOZWATCH_MAX_ATTEMPTS = 3       # runs in which an article may fail before it leaves the frontier
+SOZWATCH_EXTRACT_PROCESSES = None  # processes reading pages beside the reactor; None: one per core beyond the first
 SOZWATCH_STORY_WINDOW_DAYS = 30  # near-duplicates are looked for among this many days of articles
 SOZWATCH_PROGRESS = "auto"      # auto: on a terminal only; on; off
 SOZWATCH_PROGRESS_INTERVAL = 2.0

@@ -17,11 +17,14 @@ THRESHOLD = 0.5      # estimated Jaccard similarity of the shingle sets
 SHINGLE = 3
 WORD = re.compile(r"\w+", re.UNICODE)
 SCHEME = "affine32"   # stored signatures must be read back with the scheme that made them
+# The permutations depend only on the seed: drawn once, not for every article (that was a third
+# of a signature's cost)
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def signature(text: str) -> MinHash:
     words = WORD.findall(text.lower())
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_PERMUTATIONS)
     shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return mh

@@ -59,7 +59,7 @@ class ClassifyWorker:
 
     def __init__(self, db: Path | str, models_dir: Path | str | None = None, batch_size: int = BATCH_SIZE,
                  lease_seconds: float = LEASE_SECONDS, max_attempts: int = MAX_ATTEMPTS, name: str | None = None):
-        self.store = Store(db)
+        self.store = Store(db, durable=False)   # a power cut only means classifying a batch again
         self.models_dir = models_dir
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds

@@ -8,9 +8,9 @@ import scrapy
 from scrapy import signals
 
 from review_queue.storage import crawl_state
-from review_queue.storage.store import Store
 
 from .. import stats as source_stats
+from ..database import open_store
 from ..discovery import parse_date
 from ..sources import DEFAULT_SOURCES, Source, usable_sources
 from ..urls import canonical_url, url_key
@@ -63,7 +63,7 @@ class SourceSpider(scrapy.Spider):
         spider.sources = {s.name: s for s in usable_sources(path, names or None) if s.kind == cls.kind}
         spider.since = parse_date(spider.since_arg or settings.get("SOZWATCH_SINCE"))
         spider.max_attempts = settings.getint("SOZWATCH_MAX_ATTEMPTS", 3)
-        spider.store = Store(settings.get("SOZWATCH_DB"))
+        spider.store = open_store(settings)
         spider.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
