@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/profile_article.py [--articles 300] [--out benchmarks/profile_article.json]
 
 The pages are benchmarks/site.py's (the crawl benchmark's own), read from disk, so no network
-counts. Each step is timed on its own over all articles, in the shape the stages run it today:
-extraction per page (the crawl), language on a bounded sample (the crawl) and on the whole text
-(what it cost before), then the model's steps over one batch as the classify worker runs them
+counts; a tenth of them are about media, as in the crawl benchmark (`--domain-share`). Each step
+is timed on its own over all articles, in the shape the stages run it today: extraction, language
+on a bounded sample (and on the whole text, what it cost before) and the near-duplicate signature
+in the crawl's page-reading processes ("reader", crawler/extract_workers.py), the search terms in
+the crawl process itself, then the model's steps over one batch as the classify worker runs them
 (and embeddings one text at a time, as the crawl's old inline pipeline did), then the costly
 extraction for candidates only. Rows marked "-" are the old way, for comparison, and count in
 no total. Prints a table (ms per article, totals per stage) and writes JSON.
@@ -24,6 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.site import DOMAIN_SHARE  # noqa: E402 - after the path is set
+
 
 def timed(fn):
     """(value, wall seconds); the CPU seconds go to CPU, since on a shared machine the wall time
@@ -36,7 +40,7 @@ def timed(fn):
     return value, seconds
 
 
-def profile(n: int, batch: int) -> dict:
+def profile(n: int, batch: int, domain_share: float) -> dict:
     from benchmarks.site import generate
     from classifiers.embeddings import embed_passages
     from classifiers.entities import find_entities
@@ -45,20 +49,26 @@ def profile(n: int, batch: int) -> dict:
     from classifiers.legal import find_articles
     from classifiers.registry import Registry
     from crawler.extract import extract_article
+    from crawler.stories import signature
+    from review_queue.storage.search_terms import search_columns
 
     with tempfile.TemporaryDirectory() as tmp:
-        site = generate(Path(tmp) / "site", n)
+        site = generate(Path(tmp) / "site", n, domain_share=domain_share)
         pages = [(p.read_bytes(), f"http://127.0.0.1/news/{p.name}") for p in sorted((site / "news").glob("*.html"))]
     rows: list[tuple[str, float, float, str]] = []   # (step, wall and CPU seconds over all articles, stage)
 
     articles, seconds = timed(lambda: [extract_article(body, url) for body, url in pages])
-    rows.append(("extraction (trafilatura + our checks)", seconds, timed.cpu, "crawl"))
+    rows.append(("extraction (trafilatura + our checks)", seconds, timed.cpu, "reader"))
     texts = [f"{a.title}\n{a.text}".strip() for a in articles]   # what Understander reads
     detect_language("warm-up")
     langs, seconds = timed(lambda: [detect_language(t) for t in texts])
-    rows.append(("language ID, bounded sample", seconds, timed.cpu, "crawl"))
+    rows.append(("language ID, bounded sample", seconds, timed.cpu, "reader"))
     _, seconds = timed(lambda: [_detector().detect_language_of(t) for t in texts])
     rows.append(("language ID, whole text (before)", seconds, timed.cpu, "-"))
+    _, seconds = timed(lambda: [signature(a.text) for a in articles])
+    rows.append(("near-duplicate signature (MinHash)", seconds, timed.cpu, "reader"))
+    _, seconds = timed(lambda: [search_columns(a.title, a.text) for a in articles])
+    rows.append(("search terms (stems of every word)", seconds, timed.cpu, "crawl"))
 
     loaded = Registry().load()
     model = loaded.model
@@ -91,7 +101,7 @@ def profile(n: int, batch: int) -> dict:
     table = [{"step": name, "stage": stage, "ms_per_article": round(1000 * s / len(texts), 2),
               "cpu_ms_per_article": round(1000 * cpu / len(texts), 2)} for name, s, cpu, stage in rows]
     per_stage = {stage: {key: round(sum(r[key] for r in table if r["stage"] == stage), 2)
-                         for key in ("ms_per_article", "cpu_ms_per_article")} for stage in ("crawl", "classify")}
+                         for key in ("ms_per_article", "cpu_ms_per_article")} for stage in ("reader", "crawl", "classify")}
     return {"articles": len(texts), "batch": batch, "model_version": loaded.version,
             "candidates": len(candidates), "ms_per_article_by_stage": per_stage, "steps": table}
 
@@ -110,9 +120,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--batch", type=int, default=64, help="the classify worker's batch size")
+    parser.add_argument("--domain-share", type=float, default=DOMAIN_SHARE, help="share of pages about media")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "profile_article.json")
     args = parser.parse_args()
-    report = profile(args.articles, args.batch)
+    report = profile(args.articles, args.batch, args.domain_share)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print_table(report)
     return 0

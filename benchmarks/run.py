@@ -1,10 +1,12 @@
 """The benchmark runner behind `make bench`: crawl throughput end to end against a generated local
-site (with the classify stage, and with --no-classify), the same pages through trafilatura alone and
+site (benchmarks/site.py: ordinary news with a tenth of the pages about media; with the classify
+stage, and with --no-classify; and the worst case, a site where every page is about media, with the
+classify stage), the same pages through trafilatura alone and
 through a bare Scrapy spider that only fetches and extracts (the stack's floor), where an article's
 time goes (benchmarks/profile_article.py), `sozwatch --help` start-up, classification speed, the
 review UI's latency with 100,000 items, and the peak memory of each. Prints a table and writes JSON.
 
-    .venv/bin/python benchmarks/run.py [--articles 2000] [--out benchmarks/results.json] [--skip NAME]…
+    .venv/bin/python benchmarks/run.py [--articles 2000] [--media-articles 500] [--out benchmarks/results.json] [--skip NAME]…
 
 Each measurement runs in its own child process, so its peak memory (ru_maxrss from wait4) is its
 own. The site is served by a separate process on 127.0.0.1 and counts in no figure. Crawls run
@@ -30,8 +32,8 @@ PY = sys.executable
 BENCH = ROOT / "benchmarks"
 FAST_CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
               "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "SOZWATCH_PROGRESS": "off", "LOG_LEVEL": "WARNING"}
-STEPS = ("trafilatura_only", "bare_spider", "crawl_no_classify", "crawl_full", "cli_help", "profile",
-         "classification", "review_ui")
+STEPS = ("trafilatura_only", "bare_spider", "crawl_no_classify", "crawl_full", "crawl_full_all_media", "cli_help",
+         "profile", "classification", "review_ui")
 
 
 def run_child(args: list[str], timeout: float, env: dict | None = None) -> dict:
@@ -66,8 +68,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def crawl(tmp: Path, sources: Path, classify: bool, timeout: float) -> dict:
-    db = tmp / ("full.db" if classify else "no_classify.db")
+def crawl(tmp: Path, sources: Path, classify: bool, timeout: float, name: str) -> dict:
+    db = tmp / f"{name}.db"
     args = [PY, "-m", "sozwatch.cli", "--db", str(db), "crawl", "--sources", str(sources)]
     if not classify:
         args.append("--no-classify")
@@ -98,6 +100,24 @@ for body in bodies:   # the same call and options crawler/extract.py makes, noth
 seconds = time.perf_counter() - started
 print(json.dumps({"pages": len(bodies), "extracted": ok, "seconds": round(seconds, 2)}))
 """
+
+
+def serve_site(site: Path) -> tuple[str, subprocess.Popen]:
+    """Serve a generated site from its own process; its base URL and the process."""
+    from benchmarks.site import write_sitemap
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    write_sitemap(site, base)
+    server = subprocess.Popen([PY, str(BENCH / "site.py"), "--serve", str(site), "--port", str(port)],
+                              stdout=subprocess.PIPE, text=True)
+    server.stdout.readline()   # "serving"
+    return base, server
+
+
+def sources_file(path: Path, base: str) -> Path:
+    path.write_text(f"sources:\n  - name: bench\n    languages: [ru, kk, en]\n"
+                    f"    sitemaps: [\"{base}/sitemap.xml\"]\n    concurrency: 8\n    delay: 0\n")
+    return path
 
 
 def trafilatura_only(site: Path, timeout: float) -> dict:
@@ -218,6 +238,8 @@ def machine() -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--media-articles", type=int, default=500,
+                        help="pages of the worst-case site (every page about media: ~6 articles/s, so fewer)")
     parser.add_argument("--review-items", type=int, default=100_000)
     parser.add_argument("--profile-articles", type=int, default=300)
     parser.add_argument("--classify-docs", type=int, default=150,
@@ -231,18 +253,15 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        from benchmarks.site import generate, write_sitemap
+        from benchmarks.site import generate
         site = generate(tmp / "site", args.articles)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        write_sitemap(site, base)
-        sources = tmp / "sources.yaml"
-        sources.write_text(f"sources:\n  - name: bench\n    languages: [ru, kk, en]\n"
-                           f"    sitemaps: [\"{base}/sitemap.xml\"]\n    concurrency: 8\n    delay: 0\n")
-        server = subprocess.Popen([PY, str(BENCH / "site.py"), "--serve", str(site), "--port", str(port)],
-                                  stdout=subprocess.PIPE, text=True)
+        base, server = serve_site(site)
+        sources = sources_file(tmp / "sources.yaml", base)
+        # the worst case: every page about media, so nearly every one takes the model's costly path
+        media_site = generate(tmp / "media_site", args.media_articles, domain_share=1.0)
+        media_base, media_server = serve_site(media_site)
+        media_sources = sources_file(tmp / "media_sources.yaml", media_base)
         try:
-            server.stdout.readline()
             for step in STEPS:
                 if step in args.skip:
                     continue
@@ -256,9 +275,11 @@ def main() -> int:
                     elif step == "profile":
                         results[step] = profile(args.profile_articles, args.timeout)
                     elif step == "crawl_no_classify":
-                        results[step] = crawl(tmp, sources, classify=False, timeout=args.timeout)
+                        results[step] = crawl(tmp, sources, classify=False, timeout=args.timeout, name=step)
                     elif step == "crawl_full":
-                        results[step] = crawl(tmp, sources, classify=True, timeout=args.timeout)
+                        results[step] = crawl(tmp, sources, classify=True, timeout=args.timeout, name=step)
+                    elif step == "crawl_full_all_media":
+                        results[step] = crawl(tmp, media_sources, classify=True, timeout=args.timeout, name=step)
                     elif step == "trafilatura_only":
                         results[step] = trafilatura_only(site, args.timeout)
                     elif step == "classification":
@@ -271,11 +292,12 @@ def main() -> int:
                 results[step]["load_after"] = load()
                 print(f"bench: {step} done in {time.perf_counter() - step_started:.0f} s", file=sys.stderr, flush=True)
         finally:
-            server.kill()
-            server.wait()
+            for process in (server, media_server):
+                process.kill()
+                process.wait()
     reference = results.get("trafilatura_only", {}).get("pages_per_s")
     floor = results.get("bare_spider", {}).get("pages_per_s")
-    for step in ("crawl_no_classify", "crawl_full"):
+    for step in ("crawl_no_classify", "crawl_full", "crawl_full_all_media"):
         if "articles_per_s" in results.get(step, {}) and reference:
             results[step]["ratio_to_trafilatura"] = round(results[step]["articles_per_s"] / reference, 3)
         if "articles_per_s" in results.get(step, {}) and floor:
@@ -296,7 +318,8 @@ def print_table(r: dict) -> None:
     print(f"{'measurement':<46} {'throughput':>22} {'vs bare spider':>15} {'peak MiB':>9} {'CPU ms/page':>11} "
           f"{'load after':>16}")
     r = {k: v for k, v in r.items() if not (isinstance(v, dict) and "error" in v)}
-    for step, label in (("crawl_full", "crawl with the classify stage"), ("crawl_no_classify", "crawl, --no-classify")):
+    for step, label in (("crawl_full", "crawl with the classify stage"), ("crawl_no_classify", "crawl, --no-classify"),
+                        ("crawl_full_all_media", "worst case: every page about media")):
         if step in r:
             c = r[step]
             print(f"{label + ' (' + str(c['articles']) + ' articles)':<46} {c['pages_per_s']:>7} p/s "

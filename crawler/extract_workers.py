@@ -14,6 +14,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from .stories import signature, to_bytes
 log = logging.getLogger(__name__)
 
 MAX_DEFAULT_PROCESSES = 4   # beyond this the reactor, not extraction, is the limit
+PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -56,9 +59,18 @@ def default_processes() -> int:
     return max(0, min(MAX_DEFAULT_PROCESSES, (os.cpu_count() or 1) - 1))
 
 
-def _start_worker() -> None:
+def _start_worker(crawl_process: int) -> None:
     # Ctrl-C reaches the whole process group: the crawl process shuts the pool down itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(crawl_process,), daemon=True).start()
+
+
+def _exit_with(crawl_process: int) -> None:
+    """A crawl killed outright (SIGKILL, out of memory) cannot stop its pool: a worker would
+    otherwise wait for pages forever."""
+    while os.getppid() == crawl_process:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 class PageReader:
@@ -73,7 +85,7 @@ class PageReader:
         if self._pool is None:
             # spawn: forking a process that runs a reactor and threads is unsafe
             self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker)
+                                             initializer=_start_worker, initargs=(os.getpid(),))
         return self._pool
 
     async def read(self, body: bytes, url: str, header_encoding: str | None) -> ReadPage:

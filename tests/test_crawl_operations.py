@@ -1,6 +1,6 @@
 """What an operator relies on, with local servers: a host that does not resolve is tried once
 and named once; an endless download is cut, counted `too_large` and not fetched again; a
-killed crawl shows as interrupted and opened no listening socket; `sources status --check`
+killed crawl shows as interrupted, opened no listening socket and leaves no process behind; `sources status --check`
 flags unreachable sources; a bad sources entry is skipped while the others crawl, and the
 scheduler survives a broken sources file."""
 import json
@@ -129,9 +129,38 @@ def listening_ports(pid: int) -> set[int]:
     return ports
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def stored_articles(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:   # not created yet
+        return 0
+
+
 @pytest.fixture(scope="module")
 def killed(tmp_path_factory):
-    """A crawl caught while it waits for a slow article, its sockets listed, then SIGKILLed."""
+    """A crawl caught while it waits for a slow article (a quick one stored, so its page-reading
+    process runs), its sockets and child processes listed, then SIGKILLed."""
     tmp = tmp_path_factory.mktemp("killed")
     arrived, release = threading.Event(), threading.Event()
 
@@ -140,28 +169,43 @@ def killed(tmp_path_factory):
         release.wait(30)
         return 200, HTML, article_html("Медленная", article_text(62)).encode()
 
-    site = Site({"/a/slow": slow})
-    site.routes["/feed.xml"] = lambda h, q: (200, XML, rss([(site.url("/a/slow"), "slow", WHEN)]))
+    site = Site({"/a/slow": slow, "/a/quick": (200, HTML, article_html("Быстрая", article_text(63)).encode())})
+    site.routes["/feed.xml"] = lambda h, q: (200, XML, rss([(site.url("/a/quick"), "quick", WHEN),
+                                                            (site.url("/a/slow"), "slow", WHEN)]))
     with site:
         sources = write_sources(tmp / "sources.yaml", [{"name": "slow-site", "feeds": [site.url("/feed.xml")]}])
-        settings = {**FAST, "DOWNLOAD_TIMEOUT": "30"}
+        settings = {**FAST, "DOWNLOAD_TIMEOUT": "30", "SOZWATCH_EXTRACT_PROCESSES": "1"}
         args = crawl_args(tmp / "q.db", sources)
         args += [a for name, value in settings.items() for a in ("-s", f"{name}={value}")]
         process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             assert arrived.wait(60), "the crawl never asked for the slow article"
-            ports = listening_ports(process.pid)
+            deadline = time.monotonic() + 60
+            while stored_articles(tmp / "q.db") < 1 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            readers = children(process.pid)
+            ports = set().union(*(listening_ports(pid) for pid in [process.pid, *readers]))
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait(10)
             release.set()
-    yield SimpleNamespace(ports=ports, db=tmp / "q.db", sources=sources)
+        deadline = time.monotonic() + 20
+        while any(map(running, readers)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    yield SimpleNamespace(ports=ports, db=tmp / "q.db", sources=sources, readers=readers,
+                          readers_left=[pid for pid in readers if running(pid)])
 
 
 @pytest.mark.skipif(not Path("/proc/self/net/tcp").exists(), reason="reads Linux's /proc")
 def test_a_crawl_opens_no_listening_socket(killed):
-    # Scrapy's telnet console and its remote-control server (2.19) would each listen here
+    # Scrapy's telnet console and its remote-control server (2.19) would each listen here; the
+    # page-reading processes talk to the crawl over pipes
     assert killed.ports == set()
+
+
+def test_a_killed_crawls_page_reading_process_ends_with_it(killed):
+    assert killed.readers, "the crawl started no page-reading process"
+    assert killed.readers_left == []
 
 
 def test_a_killed_crawl_shows_as_interrupted(killed):
