@@ -2,8 +2,8 @@
 
 Extraction (trafilatura), language ID and the near-duplicate signature are pure functions of a
 page's bytes and most of what an article costs the crawl process (benchmarks/profile_article.py).
-On a machine with more than one core they run in a pool of processes: `SOZWATCH_EXTRACT_PROCESSES`
-(by default one per core beyond the first, at most four; 0 reads pages in the crawl process).
+On a machine with more than one core they run in a pool of processes (`SOZWATCH_EXTRACT_PROCESSES`,
+crawler/settings.py; 0 reads pages in the crawl process).
 What the pool returns is what the crawl process would have computed itself; a worker that dies
 (out of memory on a monstrous page) costs one warning, and that page is read in the crawl process.
 """
@@ -27,7 +27,6 @@ from .stories import signature, to_bytes
 
 log = logging.getLogger(__name__)
 
-MAX_DEFAULT_PROCESSES = 4   # beyond this the reactor, not extraction, is the limit
 PARENT_CHECK_SECONDS = 1.0
 
 
@@ -53,10 +52,6 @@ def read_page(body: bytes, url: str, header_encoding: str | None) -> ReadPage:
         return ReadPage(refusal=(exc.reason, str(exc)))
     lang, minhash = read_text(article.title, article.text)
     return ReadPage(article, lang, minhash)
-
-
-def default_processes() -> int:
-    return max(0, min(MAX_DEFAULT_PROCESSES, (os.cpu_count() or 1) - 1))
 
 
 def _start_worker(crawl_process: int) -> None:

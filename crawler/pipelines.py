@@ -22,7 +22,7 @@ from review_queue.storage.transactions import write_transaction
 from . import stats as source_stats
 from .database import open_store
 from .discovery import parse_date
-from .extract_workers import PageReader, default_processes, read_text
+from .extract_workers import PageReader, read_text
 from .items import ArticleItem, CourtNoticeItem
 from .stories import StoryIndex, from_bytes
 
@@ -75,8 +75,7 @@ class ExtractPipeline(StorePipelineBase):
         super().__init__(crawler)
         since = crawler.settings.get("SOZWATCH_SINCE")
         self.since = parse_date(since) if since else None
-        processes = crawler.settings.get("SOZWATCH_EXTRACT_PROCESSES")
-        self.reader = PageReader(default_processes() if processes in (None, "") else int(processes))
+        self.reader = PageReader(crawler.settings.getint("SOZWATCH_EXTRACT_PROCESSES"))
 
     def close_spider(self, spider=None):
         self.reader.close()

@@ -1,4 +1,5 @@
 """Crawl: scrapy settings for sozwatch. `sozwatch crawl` and `scrapy crawl news|telegram|court` read these."""
+import os
 
 BOT_NAME = "sozwatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -81,7 +82,9 @@ SOZWATCH_RETRY_BACKOFF = 1.0    # seconds before the first retry, doubling with 
 SOZWATCH_RETRY_BACKOFF_MAX = 60.0
 SOZWATCH_RETRY_AFTER_MAX = 600.0  # a server asking for a longer pause is left alone until the next run
 SOZWATCH_MAX_ATTEMPTS = 3       # runs in which an article may fail before it leaves the frontier
-SOZWATCH_EXTRACT_PROCESSES = None  # processes reading pages beside the reactor; None: one per core beyond the first
+# Processes reading pages beside the reactor (crawler/extract_workers.py): one per core beyond the
+# first, at most 4 (beyond that the reactor, not extraction, is the limit); 0 reads them in-process
+SOZWATCH_EXTRACT_PROCESSES = max(0, min(4, (os.cpu_count() or 1) - 1))
 SOZWATCH_STORY_WINDOW_DAYS = 30  # near-duplicates are looked for among this many days of articles
 SOZWATCH_PROGRESS = "auto"      # auto: on a terminal only; on; off
 SOZWATCH_PROGRESS_INTERVAL = 2.0

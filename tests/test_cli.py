@@ -26,6 +26,15 @@ def test_malformed_sources_file_names_the_problem(tmp_path):
     assert result.returncode == 2 and "has no 'name'" in result.stderr
 
 
+def test_a_setting_given_a_value_of_the_wrong_kind_is_one_line_and_exit_2(tmp_path):
+    for setting, said in (("SOZWATCH_EXTRACT_PROCESSES=two", "SOZWATCH_EXTRACT_PROCESSES takes a whole number, got 'two'"),
+                          ("DOWNLOAD_DELAY=fast", "DOWNLOAD_DELAY takes a number, got 'fast'"),
+                          ("ROBOTSTXT_OBEY=maybe", "ROBOTSTXT_OBEY takes true or false, got 'maybe'")):
+        result = run("--db", str(tmp_path / "x.db"), "crawl", "--sources", str(tmp_path / "s.yaml"), "-s", setting)
+        assert result.returncode == 2 and said in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_wrong_flag_is_a_usage_error():
     result = run("queue", "list", "--colour", "red")
     assert result.returncode == 2

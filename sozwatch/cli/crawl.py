@@ -10,12 +10,35 @@ from .common import SozwatchError, config_for, db_option
 
 
 # -- crawl ----------------------------------------------------------------
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number"}
+
+
+def _check_value(name: str, raw: str) -> None:
+    """A value the setting's default says it cannot take fails here, in one line, not as a
+    traceback from inside the crawl."""
+    from scrapy.settings import Settings, default_settings
+
+    from crawler import settings as ours
+    default = getattr(ours, name, getattr(default_settings, name, None))
+    kind = type(default)
+    if kind is int and not name.startswith("SOZWATCH_"):
+        kind = float   # Scrapy reads some whole-number defaults as floats (DOWNLOAD_TIMEOUT=2.5 is fine)
+    try:
+        if kind is bool:
+            Settings({name: raw}).getbool(name)
+        elif kind in (int, float):
+            kind(raw)
+    except ValueError:
+        raise click.BadParameter(f"{name} takes {_KINDS[kind]}, got {raw!r}", param_hint="-s") from None
+
+
 def _scrapy_setting(ctx, param, values):
     overrides = {}
     for value in values:
         name, sep, raw = value.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="-s")
+        _check_value(name, raw)
         overrides[name] = raw
     return overrides
 
