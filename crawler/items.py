@@ -19,8 +19,8 @@ class ArticleItem(scrapy.Item):
     encoding = scrapy.Field()
     reply_to = scrapy.Field()           # a Telegram reply: the address of the post it quotes
     partial = scrapy.Field()            # the page says it is behind a paywall: maybe the teaser only
-    lang = scrapy.Field()               # set by ExtractPipeline for a page, by StorePipeline for a post
-    signature = scrapy.Field()          # near-duplicate signature (stories.to_bytes), likewise
+    lang = scrapy.Field()
+    signature = scrapy.Field()          # near-duplicate signature (stories.to_bytes)
     # set by StorePipeline
     article_id = scrapy.Field()
     story_id = scrapy.Field()

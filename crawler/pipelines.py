@@ -1,6 +1,7 @@
-"""Crawl: item pipelines, one step each: extract (in worker processes: extract_workers.py) → drop known articles → store (article with its
-language, story, `pending` for the classify stage and the seen-URL record, in one transaction);
-court notices have their own store step.
+"""Crawl: item pipelines, one step each: read (extraction, language, near-duplicate signature; in
+worker processes, extract_workers.py) → drop known articles → store (article with its language,
+story, `pending` for the classify stage and the seen-URL record, in one transaction); court
+notices have their own store step.
 
 Storing everything about an article in one transaction is what makes a killed crawl
 safe: an article is either stored, queued for the classifier and marked seen, or not at all
@@ -69,7 +70,7 @@ class StorePipelineBase:
 
 class ExtractPipeline(StorePipelineBase):
     """Extraction, language ID and the near-duplicate signature of a page, in worker processes
-    where the machine has cores to spare (extract_workers.py)."""
+    where the machine has cores to spare (extract_workers.py); of a Telegram post, here."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -101,6 +102,8 @@ class ExtractPipeline(StorePipelineBase):
             item.update(title=article.title, text=article.text, author=article.author, published=article.published,
                         encoding=article.encoding, partial=article.partial, lang=page.lang, signature=page.signature)
             item["body"] = None  # the raw bytes are not needed past this point
+        else:
+            item["lang"], item["signature"] = read_text(item["title"], item["text"])
         published = parse_date(item.get("published"))
         if self.since and published and published < self.since:
             self.drop(item, "out_of_window", f"published {item['published']}")
@@ -139,14 +142,12 @@ class StorePipeline(StorePipelineBase):
     def process_item(self, item, spider=None):
         if not isinstance(item, ArticleItem):
             return item
-        if item.get("signature") is None:   # a Telegram post: not read by ExtractPipeline
-            item["lang"], item["signature"] = read_text(item["title"], item["text"])
         lang, mh = item["lang"], from_bytes(item["signature"])
         try:
             # BEGIN IMMEDIATE: a deferred transaction that reads first cannot wait for another
             # process's write lock (SQLite answers "database is locked" at once); this one waits
             with write_transaction(self.store.db):
-                stored = self.store.add_article({**item, "lang": lang})
+                stored = self.store.add_article(dict(item))
                 if stored.created:
                     story_id = self.stories.story_for(mh) or f"story-{stored.id}"
                     crawl_state.link_story(self.store, stored.id, story_id, item["signature"])
