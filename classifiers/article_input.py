@@ -3,12 +3,13 @@ model's input, for the crawl, `reclassify`, training on decisions, training and 
 
 Crawled pages often begin their text with the headline; putting the title in front again
 doubled it, and on real passages that cost relevance F1 (0.881 for the passage alone,
-0.854 as crawled; README, "Classifier"). Kazakh in Latin letters is read in Cyrillic.
+0.854 as crawled; README, "Classifier"). Kazakh in Latin or Arabic letters is read in Cyrillic.
 """
 from __future__ import annotations
 
-from .language import is_latin_kazakh
-from .latin_kazakh import to_cyrillic
+from .arabic_kazakh import to_cyrillic as arabic_to_cyrillic
+from .language import is_arabic_kazakh, is_latin_kazakh
+from .latin_kazakh import to_cyrillic as latin_to_cyrillic
 
 
 def _normalised(text: str) -> str:
@@ -24,7 +25,9 @@ def article_text(title: str | None, text: str | None) -> str:
 
 
 def classifier_input(title: str | None, text: str | None) -> str:
-    """The model's input for an article: `article_text`, and in Cyrillic if it is Latin-script Kazakh.
-    Idempotent: classifier_input("", classifier_input(title, text)) gives the same string."""
+    """The model's input for an article: `article_text`, and in Cyrillic if it is Kazakh in Latin or
+    Arabic letters. Idempotent: classifier_input("", classifier_input(title, text)) gives the same string."""
     joined = article_text(title, text)
-    return to_cyrillic(joined) if is_latin_kazakh(joined) else joined
+    if is_latin_kazakh(joined):
+        return latin_to_cyrillic(joined)
+    return arabic_to_cyrillic(joined) if is_arabic_kazakh(joined) else joined

@@ -9,7 +9,9 @@ Kazakh in Latin letters (latin_kazakh.py) looks like English, Turkish or German 
 lingua; mostly-Latin text is therefore also read in Cyrillic, and is Kazakh when that
 reading is confidently Kazakh and the text has next to none of the small words every
 English sentence has (read in Cyrillic, English itself often passes for Kazakh); Turkish
-additionally needs a letter Turkish lacks.
+additionally needs a letter Turkish lacks. Kazakh in the Arabic script (arabic_kazakh.py) is
+Arabic to lingua; it is Kazakh when it has letters only Kazakh tote has and its Cyrillic
+reading is confidently Kazakh.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
+from .arabic_kazakh import KAZAKH_ARABIC_MARKS, arabic_share
+from .arabic_kazakh import to_cyrillic as arabic_to_cyrillic
 from .latin_kazakh import KAZAKH_LATIN_MARKS, latin_share, to_cyrillic
 
 MONITORED = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
@@ -29,6 +33,7 @@ NEIGHBOURS = [
 SAMPLE_CHARS = 2000  # enough for a stable decision; long articles cost no more
 LATIN_TEXT = 0.8     # share of Latin letters above which a text may be Latin-script Kazakh
 LATIN_KAZAKH_CONFIDENCE = 0.5   # lingua's Kazakh confidence for the Cyrillic reading (and above English's)
+ARABIC_TEXT = 0.5    # share of Arabic-script letters above which a text may be Arabic-script Kazakh
 # Words common in any English sentence and rare as Latin-script Kazakh words ("men", "is", "on"
 # are Kazakh words: left out).
 ENGLISH_SMALL_WORDS = frozenset("the of in to and for was were are by with from after his has have had said says "
@@ -58,6 +63,16 @@ def is_latin_kazakh(text: str, detected: Language | None = None) -> bool:
     return kazakh >= LATIN_KAZAKH_CONFIDENCE and kazakh > _detector().compute_language_confidence(sample, Language.ENGLISH)
 
 
+def is_arabic_kazakh(text: str) -> bool:
+    """Whether `text` is Kazakh written in the Arabic script (tote)."""
+    sample = (text or "")[:SAMPLE_CHARS]
+    # the marks first: one quick scan that fails for Cyrillic and Latin text (the whole crawl)
+    if not KAZAKH_ARABIC_MARKS.search(sample) or arabic_share(sample) < ARABIC_TEXT:
+        return False
+    cyrillic = arabic_to_cyrillic(sample)
+    return _detector().compute_language_confidence(cyrillic, Language.KAZAKH) >= LATIN_KAZAKH_CONFIDENCE
+
+
 def detect_language(text: str) -> str:
     """Return "kk", "ru", "en" or "other" for a title, a post or a whole article."""
     sample = (text or "")[:SAMPLE_CHARS]
@@ -67,5 +82,7 @@ def detect_language(text: str) -> str:
     # Russian needs Cyrillic letters, so a text lingua calls Russian is never Latin-script Kazakh:
     # the Latin check (a scan of every letter) is skipped for the bulk of the crawl
     if detected not in (Language.KAZAKH, Language.RUSSIAN) and is_latin_kazakh(sample, detected):
+        return "kk"
+    if detected not in MONITORED and is_arabic_kazakh(sample):
         return "kk"
     return MONITORED.get(detected, "other")
