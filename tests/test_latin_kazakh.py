@@ -1,6 +1,6 @@
-"""Kazakh in Latin letters (2021, 2018 acute, 2017 apostrophe and keyboard spellings) is
-detected as Kazakh and classified as its Cyrillic original is. The 46 titles and paragraphs
-in tests/data/latin_kazakh.jsonl were written by the project, each Latin line by hand."""
+"""Kazakh in Latin letters: the 2021, 2018 acute, 2017 apostrophe and keyboard spellings become
+Cyrillic; other Latin-script languages stay themselves. (Detection and classification of the
+test set: test_kazakh_scripts.py.)"""
 import json
 from pathlib import Path
 
@@ -9,7 +9,6 @@ import pytest
 from classifiers.article_input import classifier_input
 from classifiers.language import detect_language
 from classifiers.latin_kazakh import to_cyrillic
-from classifiers.understand import Understander
 
 PAIRS = [json.loads(line) for line in (Path(__file__).parent / "data" / "latin_kazakh.jsonl").read_text(
     encoding="utf-8").splitlines() if line.strip()]
@@ -18,20 +17,6 @@ PAIRS = [json.loads(line) for line in (Path(__file__).parent / "data" / "latin_k
 def test_the_test_set_has_forty_pairs_in_every_spelling():
     assert len(PAIRS) >= 40
     assert {p["alphabet"] for p in PAIRS} == {"2021", "2018", "2017", "keyboard"}
-
-
-def test_at_least_95_percent_of_latin_kazakh_is_detected_as_kazakh():
-    missed = [p["latin"] for p in PAIRS if detect_language(p["latin"]) != "kk"]
-    assert len(missed) <= 0.05 * len(PAIRS), missed
-
-
-def test_relevance_decisions_agree_with_the_cyrillic_originals():
-    understander = Understander.from_registry()
-    latin = understander.understand_many([("", p["latin"]) for p in PAIRS])
-    cyrillic = understander.understand_many([("", p["cyrillic"]) for p in PAIRS])
-    disagree = [p["latin"] for p, a, b in zip(PAIRS, latin, cyrillic) if a.is_candidate != b.is_candidate]
-    assert len(disagree) <= 0.10 * len(PAIRS), disagree
-    assert all(pred.lang == "kk" for pred in latin)
 
 
 @pytest.mark.parametrize("latin,cyrillic", [
