@@ -20,8 +20,7 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
-from .arabic_kazakh import KAZAKH_ARABIC_MARKS, arabic_share
-from .arabic_kazakh import to_cyrillic as arabic_to_cyrillic
+from .arabic_kazakh import KAZAKH_ARABIC_MARKS, arabic_share, to_cyrillic as arabic_to_cyrillic
 from .latin_kazakh import KAZAKH_LATIN_MARKS, latin_share, to_cyrillic
 
 MONITORED = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
@@ -32,7 +31,7 @@ NEIGHBOURS = [
 ]
 SAMPLE_CHARS = 2000  # enough for a stable decision; long articles cost no more
 LATIN_TEXT = 0.8     # share of Latin letters above which a text may be Latin-script Kazakh
-LATIN_KAZAKH_CONFIDENCE = 0.5   # lingua's Kazakh confidence for the Cyrillic reading (and above English's)
+KAZAKH_CONFIDENCE = 0.5   # lingua's Kazakh confidence for the Cyrillic reading of Latin or Arabic letters
 ARABIC_TEXT = 0.5    # share of Arabic-script letters above which a text may be Arabic-script Kazakh
 # Words common in any English sentence and rare as Latin-script Kazakh words ("men", "is", "on"
 # are Kazakh words: left out).
@@ -60,7 +59,7 @@ def is_latin_kazakh(text: str, detected: Language | None = None) -> bool:
     if detected == Language.TURKISH and not KAZAKH_LATIN_MARKS.search(sample):
         return False
     kazakh = _detector().compute_language_confidence(to_cyrillic(sample), Language.KAZAKH)
-    return kazakh >= LATIN_KAZAKH_CONFIDENCE and kazakh > _detector().compute_language_confidence(sample, Language.ENGLISH)
+    return kazakh >= KAZAKH_CONFIDENCE and kazakh > _detector().compute_language_confidence(sample, Language.ENGLISH)
 
 
 def is_arabic_kazakh(text: str) -> bool:
@@ -70,7 +69,7 @@ def is_arabic_kazakh(text: str) -> bool:
     if not KAZAKH_ARABIC_MARKS.search(sample) or arabic_share(sample) < ARABIC_TEXT:
         return False
     cyrillic = arabic_to_cyrillic(sample)
-    return _detector().compute_language_confidence(cyrillic, Language.KAZAKH) >= LATIN_KAZAKH_CONFIDENCE
+    return _detector().compute_language_confidence(cyrillic, Language.KAZAKH) >= KAZAKH_CONFIDENCE
 
 
 def detect_language(text: str) -> str:
