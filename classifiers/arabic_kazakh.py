@@ -31,17 +31,10 @@ _CONSONANTS = {
 }
 _PUNCTUATION = str.maketrans({"\u060c": ",", "\u061b": ";", "\u061f": "?", "\u066a": "%", "\u06d4": ".",
                               "\u0640": ""})   # ، ؛ ؟ ٪ ۔ and the tatweel (a stretch, not a letter)
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d5]")
-_LETTER = re.compile(r"[^\W\d_]")
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d5]")
 _WORD = re.compile("[\u0621-\u065f\u0671-\u06d5]+")
 # Letters of Kazakh tote that Arabic, Persian and Urdu text lack: ۇ ۋ ە ڭ ٵ ٶ ٷ ٸ and the raised hamza.
 KAZAKH_ARABIC_MARKS = re.compile("[\u06c7\u06cb\u06d5\u06ad\u0674-\u0678]")
-
-
-def arabic_share(text: str) -> float:
-    """Share of the letters that are Arabic-script (0 for text without letters)."""
-    letters = len(_LETTER.findall(text))
-    return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
 
 
 def _convert_word(match: re.Match) -> str:

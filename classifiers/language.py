@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
-from .arabic_kazakh import KAZAKH_ARABIC_MARKS, arabic_share, to_cyrillic as arabic_to_cyrillic
-from .latin_kazakh import KAZAKH_LATIN_MARKS, latin_share, to_cyrillic
+from .arabic_kazakh import ARABIC_LETTER, KAZAKH_ARABIC_MARKS, to_cyrillic as arabic_to_cyrillic
+from .latin_kazakh import KAZAKH_LATIN_MARKS, LATIN_LETTER, to_cyrillic
 
 MONITORED = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
 NEIGHBOURS = [
@@ -39,6 +39,14 @@ ENGLISH_SMALL_WORDS = frozenset("the of in to and for was were are by with from 
                                 "a over into be been that this their they its who not will at as up out than".split())
 ENGLISH_SHARE = 0.04
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def letter_share(letters: re.Pattern, text: str) -> float:
+    """Share of the letters of `text` that `letters` matches (0 for text without letters)."""
+    # regular expressions, not a loop over characters: language ID asks this of every English page
+    total = len(_LETTER.findall(text))
+    return len(letters.findall(text)) / total if total else 0.0
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +58,7 @@ def is_latin_kazakh(text: str, detected: Language | None = None) -> bool:
     """Whether `text` is Kazakh written in Latin letters. `detected`: lingua's verdict on the
     text as written, when the caller already has it."""
     sample = (text or "")[:SAMPLE_CHARS]
-    if latin_share(sample) < LATIN_TEXT:
+    if letter_share(LATIN_LETTER, sample) < LATIN_TEXT:
         return False
     words = [w.lower() for w in _WORD.findall(sample)]
     if not words or sum(w in ENGLISH_SMALL_WORDS for w in words) / len(words) >= ENGLISH_SHARE:
@@ -66,7 +74,7 @@ def is_arabic_kazakh(text: str) -> bool:
     """Whether `text` is Kazakh written in the Arabic script (tote)."""
     sample = (text or "")[:SAMPLE_CHARS]
     # the marks first: one quick scan that fails for Cyrillic and Latin text (the whole crawl)
-    if not KAZAKH_ARABIC_MARKS.search(sample) or arabic_share(sample) < ARABIC_TEXT:
+    if not KAZAKH_ARABIC_MARKS.search(sample) or letter_share(ARABIC_LETTER, sample) < ARABIC_TEXT:
         return False
     cyrillic = arabic_to_cyrillic(sample)
     return _detector().compute_language_confidence(cyrillic, Language.KAZAKH) >= KAZAKH_CONFIDENCE

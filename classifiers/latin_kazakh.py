@@ -36,15 +36,7 @@ _TOKEN = re.compile("|".join(re.escape(k).replace("'", f"[{_APOSTROPHES}]")
 KAZAKH_LATIN_MARKS = re.compile(r"[qäñūáǵńóúý]|sh|zh|(?<=[bdgjklmnprstz])y\b", re.IGNORECASE)
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_LATIN_LETTER = re.compile("[" + "".join(sorted({*_SINGLE, *(k.upper() for k in _SINGLE), "İ"})) + "]")
-
-
-def latin_share(text: str) -> float:
-    """Share of the letters that are Latin (0 for text without letters)."""
-    # regular expressions, not a loop over characters: language ID asks this of every English page
-    letters = len(_LETTER.findall(text))
-    return len(_LATIN_LETTER.findall(text)) / letters if letters else 0.0
+LATIN_LETTER = re.compile("[" + "".join(sorted({*_SINGLE, *(k.upper() for k in _SINGLE), "İ"})) + "]")
 
 
 def _convert(match: re.Match) -> str:

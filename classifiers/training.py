@@ -80,7 +80,7 @@ def attribute_accuracy(model, heldout: list[Example]) -> dict:
 
 
 def model_inputs(examples: list[Example]) -> list[str]:
-    """What the model reads for each example (classifier_input: Latin-script Kazakh in Cyrillic)."""
+    """What the model reads for each example (classifier_input: Kazakh in Latin or Arabic letters in Cyrillic)."""
     return [classifier_input("", ex.text) for ex in examples]
 
 

@@ -31,7 +31,8 @@ class Understander:
         version; candidates also get legal articles, entities and evidence (the costly extraction
         runs only for what a monitor will see)."""
         texts = [article_text(title, text) for title, text in docs]   # as published: for quotes and language
-        predictions = self.loaded.model.predict([classifier_input(title, text) for title, text in docs])
+        # classifier_input("", article_text(title, text)) == classifier_input(title, text): joined once
+        predictions = self.loaded.model.predict([classifier_input("", text) for text in texts])
         for pred, text, lang in zip(predictions, texts, langs or [None] * len(texts)):
             pred.lang = lang or detect_language(text)
             pred.model_version = self.version

@@ -10,8 +10,9 @@ USER_AGENT = "sozwatch/0.1 (press-freedom monitoring; +https://github.com/sozwat
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2     # a source's `concurrency:` overrides it for its hosts
-# Outputs of one callback processed at once. Our pipelines never wait (they are synchronous), so
-# Scrapy's default of 100 only costs: it starts 100 asyncio tasks for every page's one item.
+# Outputs of one callback processed at once. An article page's callback yields one item (a Telegram
+# page's posts are read without waiting), so Scrapy's default of 100 only costs: it starts 100
+# asyncio tasks for every page's one item.
 CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.25                  # a source's `delay:` overrides it for its hosts
 AUTOTHROTTLE_ENABLED = True            # slows down further when a server answers slowly (never below
